@@ -6,7 +6,7 @@ import io.neuropipe.runtime.model.ExecutionProviders;
 import io.neuropipe.runtime.model.ModelRepository;
 import io.neuropipe.runtime.step.StepRunner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,7 +38,7 @@ public class NeuropipeRuntimeAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnBean(StreamBridge.class)
+    @ConditionalOnClass(StreamBridge.class)
     StepRunner stepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry) {
         return new StepRunner(bridge, props, bindings, registry);
     }
