@@ -80,6 +80,13 @@ public final class InferenceScope implements AutoCloseable {
         }
     }
 
+    /** Closes one run's outputs early (e.g. a superseded KV cache) instead of at the end of the scope. */
+    public void release(Outputs outputs) {
+        if (owned.remove(outputs.result())) {
+            outputs.result().close();
+        }
+    }
+
     @Override
     public void close() {
         for (int i = owned.size() - 1; i >= 0; i--) {

@@ -18,6 +18,10 @@ public final class Outputs {
         this.result = result;
     }
 
+    OrtSession.Result result() {
+        return result;
+    }
+
     public OnnxTensor tensor(String role) {
         String name = card.outputName(role);
         Optional<OnnxValue> value = result.get(name);
