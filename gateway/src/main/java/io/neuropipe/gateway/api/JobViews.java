@@ -57,8 +57,9 @@ final class JobViews {
         Map<String, StepRow> byId = new LinkedHashMap<>();
         rows.forEach(r -> byId.put(r.stepId(), r));
         List<Step> steps = new ArrayList<>();
-        collect(job.route(), byId, steps);
-        byId.values().forEach(r -> steps.add(step(r)));
+        Map<String, StepRow> unrouted = new LinkedHashMap<>(byId);
+        collect(job.route(), unrouted, steps);
+        unrouted.values().forEach(r -> steps.add(step(r)));
         Map<String, Object> results = new LinkedHashMap<>();
         for (String leaf : job.leafIds()) {
             StepRow r = byId.get(leaf);
