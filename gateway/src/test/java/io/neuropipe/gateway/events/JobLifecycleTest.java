@@ -170,5 +170,8 @@ class JobLifecycleTest {
         publish(result(id, "encode", false));
         publish(result(id, "generate", true, Artifact.newBuilder().setName("image").setPng(ByteString.copyFrom(PNG)).build()));
         awaitJson(port, "/v1/jobs/" + id, j -> j.path("status").asString().equals("DONE"));
+        try (var dlq = GatewayTestSupport.consumer("neuropipe.job-events.dlq")) {
+            assertThat(await(dlq, rec -> "garbage".equals(rec.key())).value()).containsExactly(0xFF, 1, 2);
+        }
     }
 }
