@@ -112,19 +112,28 @@ final class TensorJson {
 
     private static void put(ByteBuffer raw, DataType type, JsonNode e, String field) {
         switch (type) {
-            case FP32 -> {
-                float v = e.isNumber() ? e.floatValue() : Float.NaN;
-                if (!e.isNumber() || !Float.isFinite(v) || !Double.isFinite(e.doubleValue())) {
-                    throw new InvalidInputException(field, "Must be a finite number");
-                }
-                raw.putFloat(v);
-            }
+            case FP32 -> raw.putFloat(finiteFloat(e, field));
             case INT64 -> raw.putLong(integral(e, Long.MIN_VALUE, Long.MAX_VALUE, field));
             case INT32 -> raw.putInt((int) integral(e, Integer.MIN_VALUE, Integer.MAX_VALUE, field));
             case UINT8 -> raw.put((byte) integral(e, 0, 255, field));
             case BOOL -> raw.put(bool(e, field));
             default -> throw new InvalidInputException(field, "Unsupported datatype " + type);
         }
+    }
+
+    private static float finiteFloat(JsonNode e, String field) {
+        float v = Float.NaN;
+        if (e.isNumber()) {
+            try {
+                v = (float) e.doubleValue();
+            } catch (RuntimeException outOfRange) {
+                v = Float.NaN;
+            }
+        }
+        if (!Float.isFinite(v)) {
+            throw new InvalidInputException(field, "Must be a finite 32-bit float");
+        }
+        return v;
     }
 
     private static long integral(JsonNode e, long min, long max, String field) {
@@ -138,7 +147,7 @@ final class TensorJson {
         if (e.isBoolean()) {
             return (byte) (e.booleanValue() ? 1 : 0);
         }
-        if (e.isIntegralNumber() && (e.longValue() == 0 || e.longValue() == 1)) {
+        if (e.isIntegralNumber() && e.canConvertToLong() && (e.longValue() == 0 || e.longValue() == 1)) {
             return (byte) e.longValue();
         }
         throw new InvalidInputException(field, "Must be true or false");
