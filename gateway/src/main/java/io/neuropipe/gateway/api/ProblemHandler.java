@@ -1,0 +1,85 @@
+package io.neuropipe.gateway.api;
+
+import java.net.URI;
+
+import io.neuropipe.gateway.job.InvalidInputException;
+import io.neuropipe.gateway.job.JobNotFoundException;
+import io.neuropipe.gateway.job.UnknownPipelineException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/** Maps failures to {@code application/problem+json} with a stable type per kind and the field at fault. */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unknownPipeline(UnknownPipelineException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, Problems.UNKNOWN_PIPELINE, "Unknown pipeline", e.getMessage());
+        p.setProperty("field", "pipeline");
+        return ResponseEntity.badRequest().body(p);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> invalidInput(InvalidInputException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, Problems.INVALID_INPUT, "Invalid input", e.getMessage());
+        p.setProperty("field", e.field());
+        p.setProperty("code", e.code().name());
+        return ResponseEntity.badRequest().body(p);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> jobNotFound(JobNotFoundException e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+            .body(problem(HttpStatus.NOT_FOUND, Problems.JOB_NOT_FOUND, "Job not found", e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unavailable(DataAccessException e) {
+        log.warn("Job store unavailable", e);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem(HttpStatus.SERVICE_UNAVAILABLE,
+            Problems.UNAVAILABLE, "Job store unavailable", "The job store could not complete the request; retry later"));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> internal(RuntimeException e) {
+        log.error("Request failed", e);
+        return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR, Problems.INTERNAL,
+            "Internal error", "The gateway failed to handle the request"));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        String detail = e.getMostSpecificCause() == null ? e.getMessage() : e.getMostSpecificCause().getMessage();
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, Problems.MALFORMED_JSON,
+            "Malformed JSON", "The request body is not valid JSON: " + firstLine(detail)));
+    }
+
+    private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setType(type);
+        p.setTitle(title);
+        return p;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,18 @@
+package io.neuropipe.gateway.api;
+
+import java.net.URI;
+
+/** Stable {@code type} URIs of the gateway's problem responses (RFC 9457). */
+public final class Problems {
+
+    public static final String BASE = "https://neuropipe.io/problems/";
+    public static final URI UNKNOWN_PIPELINE = URI.create(BASE + "unknown-pipeline");
+    public static final URI INVALID_INPUT = URI.create(BASE + "invalid-input");
+    public static final URI MALFORMED_JSON = URI.create(BASE + "malformed-json");
+    public static final URI JOB_NOT_FOUND = URI.create(BASE + "job-not-found");
+    public static final URI UNAVAILABLE = URI.create(BASE + "unavailable");
+    public static final URI INTERNAL = URI.create(BASE + "internal");
+
+    private Problems() {
+    }
+}

@@ -1,0 +1,111 @@
+package io.neuropipe.gateway.events;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.neuropipe.gateway.job.JobRow;
+import io.neuropipe.gateway.job.JobState;
+import io.neuropipe.gateway.job.JobStore;
+import io.neuropipe.gateway.job.StatusEvents;
+import io.neuropipe.gateway.job.StepRow;
+import io.neuropipe.gateway.job.StepStore;
+import io.neuropipe.gateway.relay.Outbox;
+import io.neuropipe.proto.v1.Artifact;
+import io.neuropipe.proto.v1.JobEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Applies the services' job events to the job store: each route node's outcome is stored once
+ * (a redelivered event changes nothing), the first report makes the job RUNNING, the last leaf's
+ * result makes it DONE, a failure makes it FAILED; the final state goes to the results topic.
+ */
+@Service
+public class JobEventHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(JobEventHandler.class);
+
+    private final JobStore jobs;
+    private final StepStore steps;
+    private final Outbox outbox;
+    private final StatusEvents statusEvents;
+
+    public JobEventHandler(JobStore jobs, StepStore steps, Outbox outbox, StatusEvents statusEvents) {
+        this.jobs = jobs;
+        this.steps = steps;
+        this.outbox = outbox;
+        this.statusEvents = statusEvents;
+    }
+
+    @Transactional
+    public void handle(JobEvent event) {
+        UUID id = parseId(event.getJobId());
+        JobRow job = id == null ? null : jobs.lock(id).orElse(null);
+        if (job == null) {
+            log.warn("Ignoring a {} event for unknown job '{}' (step '{}')", event.getKindCase(), event.getJobId(),
+                event.getStepId());
+            return;
+        }
+        Instant now = Instant.now();
+        switch (event.getKindCase()) {
+            case RESULT -> onResult(job, event, now);
+            case FAILURE -> onFailure(job, event, now);
+            case PARTIAL -> onPartial(job, event, now);
+            case STATUS -> { }
+            default -> log.warn("Ignoring an event without a kind for job {}", id);
+        }
+    }
+
+    private void onResult(JobRow job, JobEvent event, Instant now) {
+        if (!steps.insertResult(job.id(), event, now) || job.state().terminal()) {
+            return;
+        }
+        if (steps.countDone(job.id(), job.leafIds()) == job.leafIds().size()) {
+            jobs.finish(job.id(), JobState.DONE, null, null, now);
+            outbox.append(statusEvents.of(job, JobState.DONE, "", leafArtifacts(job)));
+        } else {
+            jobs.markRunning(job.id(), now);
+        }
+    }
+
+    private void onFailure(JobRow job, JobEvent event, Instant now) {
+        if (!steps.insertFailure(job.id(), event, now) || job.state().terminal()) {
+            return;
+        }
+        String code = event.getFailure().getCode().name();
+        String message = event.getFailure().getMessage();
+        jobs.finish(job.id(), JobState.FAILED, code, message, now);
+        outbox.append(statusEvents.of(job, JobState.FAILED, code + ": " + message, List.of()));
+    }
+
+    private void onPartial(JobRow job, JobEvent event, Instant now) {
+        steps.insertPartial(job.id(), event, now);
+        if (!job.state().terminal()) {
+            jobs.markRunning(job.id(), now);
+        }
+    }
+
+    private List<Artifact> leafArtifacts(JobRow job) {
+        List<Artifact> out = new ArrayList<>();
+        for (StepRow step : steps.steps(job.id())) {
+            if (job.leafIds().contains(step.stepId()) && "DONE".equals(step.status())) {
+                for (Artifact a : step.artifacts()) {
+                    out.add(a.getProducerStep().isEmpty() ? a.toBuilder().setProducerStep(step.stepId()).build() : a);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.neuropipe.gateway.relay;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.neuropipe.gateway.config.GatewayProperties;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes outbox rows to Kafka and deletes them, in one database transaction per batch: rows
+ * are locked with {@code FOR UPDATE SKIP LOCKED} so several gateway instances share the work, and
+ * deleted only after Kafka acknowledged every record of the batch (at-least-once). Runs when a
+ * commit signals new rows and, as a safety net, every sweep interval.
+ */
+@Component
+public class OutboxRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final Outbox outbox;
+    private final OutboxSignal signal;
+    private final KafkaPublisher publisher;
+    private final TransactionTemplate tx;
+    private final GatewayProperties.Relay config;
+    private final List<Runnable> sweepTasks;
+    private volatile Thread thread;
+
+    public OutboxRelay(Outbox outbox, OutboxSignal signal, KafkaPublisher publisher, TransactionTemplate tx,
+                       GatewayProperties properties, List<SweepTask> sweepTasks) {
+        this.outbox = outbox;
+        this.signal = signal;
+        this.publisher = publisher;
+        this.tx = tx;
+        this.config = properties.relay();
+        this.sweepTasks = List.copyOf(sweepTasks.stream().map(t -> (Runnable) t::sweep).toList());
+    }
+
+    @Override
+    public void start() {
+        Thread t = new Thread(this::run, "outbox-relay");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    @Override
+    public void stop() {
+        Thread t = thread;
+        thread = null;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return thread != null;
+    }
+
+    private void run() {
+        long interval = config.sweepInterval().toNanos();
+        long nextSweep = System.nanoTime();
+        while (thread == Thread.currentThread()) {
+            try {
+                signal.await(Duration.ofNanos(Math.max(0, nextSweep - System.nanoTime())));
+                if (System.nanoTime() - nextSweep >= 0) {
+                    nextSweep = System.nanoTime() + interval;
+                    sweepTasks.forEach(OutboxRelay::runQuietly);
+                }
+                drain();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Outbox relay pass failed; retrying within {}", config.sweepInterval(), e);
+            }
+        }
+    }
+
+    private static void runQuietly(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.warn("Sweep task failed", e);
+        }
+    }
+
+    /** Publishes until the outbox holds no unlocked rows. */
+    public void drain() {
+        Integer published;
+        do {
+            published = tx.execute(status -> publishBatch());
+        } while (published != null && published == config.batchSize());
+    }
+
+    private int publishBatch() {
+        List<Outbox.Row> rows = outbox.claim(config.batchSize());
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+        for (Outbox.Row row : rows) {
+            acks.add(publisher.send(row.message()));
+        }
+        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+        for (Future<RecordMetadata> ack : acks) {
+            await(ack, deadline);
+        }
+        outbox.delete(rows);
+        return rows.size();
+    }
+
+    private static void await(Future<RecordMetadata> ack, long deadlineNanos) {
+        try {
+            ack.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while publishing the outbox", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not acknowledge an outbox record", e);
+        }
+    }
+
+    /** Periodic work run by the relay thread on its sweep (e.g. failing jobs past their deadline). */
+    public interface SweepTask {
+        void sweep();
+    }
+}
