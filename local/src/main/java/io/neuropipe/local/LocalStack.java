@@ -53,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
             gateway.put("spring.datasource.url", postgres.jdbcUrl(DATABASE));
             gateway.put("spring.datasource.username", EmbeddedPostgresServer.USER);
             gateway.put("spring.datasource.password", "");
+            gateway.put("neuropipe.gateway.model-repository", options.modelRepository().toAbsolutePath().toString());
             start("gateway", GatewayApplication.builder(), gateway);
             return this;
         } catch (RuntimeException e) {
