@@ -64,6 +64,6 @@ public final class LocalLauncher {
                     + "; known: --data-dir, --models, --port, --kafka-port, --postgres-port");
             }
         }
-        return new LocalOptions(dataDir, models, port, true, kafkaPort, pgPort);
+        return new LocalOptions(dataDir, models, port, port != 0, kafkaPort, pgPort);
     }
 }
