@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.neuropipe.gateway.job.JobMetrics;
 import io.neuropipe.gateway.job.JobRow;
 import io.neuropipe.gateway.job.JobState;
 import io.neuropipe.gateway.job.JobStore;
@@ -33,12 +34,14 @@ public class JobEventHandler {
     private final StepStore steps;
     private final Outbox outbox;
     private final StatusEvents statusEvents;
+    private final JobMetrics metrics;
 
-    public JobEventHandler(JobStore jobs, StepStore steps, Outbox outbox, StatusEvents statusEvents) {
+    public JobEventHandler(JobStore jobs, StepStore steps, Outbox outbox, StatusEvents statusEvents, JobMetrics metrics) {
         this.jobs = jobs;
         this.steps = steps;
         this.outbox = outbox;
         this.statusEvents = statusEvents;
+        this.metrics = metrics;
     }
 
     @Transactional
@@ -67,6 +70,7 @@ public class JobEventHandler {
         if (steps.countDone(job.id(), job.leafIds()) == job.leafIds().size()) {
             jobs.finish(job.id(), JobState.DONE, null, null, now);
             outbox.append(statusEvents.of(job, JobState.DONE, "", leafArtifacts(job)));
+            metrics.finished(job, JobState.DONE, now);
         } else {
             jobs.markRunning(job.id(), now);
         }
@@ -80,6 +84,7 @@ public class JobEventHandler {
         String message = event.getFailure().getMessage();
         jobs.finish(job.id(), JobState.FAILED, code, message, now);
         outbox.append(statusEvents.of(job, JobState.FAILED, code + ": " + message, List.of()));
+        metrics.finished(job, JobState.FAILED, now);
     }
 
     private void onPartial(JobRow job, JobEvent event, Instant now) {

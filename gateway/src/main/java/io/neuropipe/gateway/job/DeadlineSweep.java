@@ -25,9 +25,11 @@ public class DeadlineSweep implements OutboxRelay.SweepTask {
     private final StatusEvents statusEvents;
     private final TransactionTemplate tx;
     private final Duration grace;
+    private final JobMetrics metrics;
 
     public DeadlineSweep(JobStore jobs, Outbox outbox, StatusEvents statusEvents, TransactionTemplate tx,
-                         GatewayProperties properties) {
+                         GatewayProperties properties, JobMetrics metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.outbox = outbox;
         this.statusEvents = statusEvents;
@@ -51,6 +53,7 @@ public class DeadlineSweep implements OutboxRelay.SweepTask {
             jobs.finish(job.id(), JobState.FAILED, ErrorCode.DEADLINE_EXCEEDED.name(), message, now);
             outbox.append(statusEvents.of(job, JobState.FAILED, ErrorCode.DEADLINE_EXCEEDED.name() + ": " + message,
                 List.of()));
+            metrics.finished(job, JobState.FAILED, now);
         }
         return expired.size();
     }
