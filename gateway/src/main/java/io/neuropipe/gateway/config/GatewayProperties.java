@@ -39,6 +39,13 @@ public record GatewayProperties(
         @Valid @NotNull @DefaultValue Topics topics,
         @Valid @NotNull @DefaultValue Relay relay) {
 
+    public GatewayProperties {
+        if (defaultTimeout != null && maxTimeout != null && defaultTimeout.compareTo(maxTimeout) > 0) {
+            throw new IllegalArgumentException("neuropipe.gateway.default-timeout=" + defaultTimeout
+                + " exceeds neuropipe.gateway.max-timeout=" + maxTimeout);
+        }
+    }
+
     /**
      * Kafka topics the gateway writes to.
      *
