@@ -1,0 +1,241 @@
+package io.neuropipe.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.imageio.ImageIO;
+
+import com.google.protobuf.ByteString;
+import io.neuropipe.gateway.job.JobIds;
+import io.neuropipe.proto.v1.Artifact;
+import io.neuropipe.proto.v1.JobEvent;
+import io.neuropipe.proto.v1.JobRequest;
+import io.neuropipe.proto.v1.JobStatus;
+import io.neuropipe.runtime.tensor.Tensors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Every declared pipeline through the whole local stack, via REST and via the Kafka ingress. */
+class LocalPipelinesEndToEndTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final List<String> SHAPES = List.of("circle", "square", "triangle", "cross", "star", "diamond",
+        "heart", "hexagon", "ring", "pentagon");
+
+    @TempDir
+    static Path data;
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = new LocalStack(new LocalOptions(data, Samples.ROOT.resolve("repository"), 0, false, 0, 0)).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void healthIsUpAndEveryPipelineIsListed() throws Exception {
+        assertThat(get("/actuator/health").path("status").asString()).isEqualTo("UP");
+        List<String> names = new ArrayList<>();
+        get("/v1/pipelines").forEach(p -> names.add(p.path("name").asString()));
+        assertThat(names).contains("eeg-to-image", "eeg-to-caption", "brain-decode-all", "image-caption", "text-generate");
+    }
+
+    @Test
+    void eegToImageReconstructsAnImage() throws Exception {
+        JsonNode job = run("eeg-to-image", Map.of("eeg", eegJson()), Map.of("steps", 10, "seed", 3));
+        assertPng(job.path("results").path("image"));
+        assertThat(job.path("steps")).hasSize(2);
+    }
+
+    @Test
+    void brainDecodeAllFansOutToAnImageAndACaption() throws Exception {
+        JsonNode job = run("brain-decode-all", Map.of("eeg", eegJson()), Map.of("steps", 10));
+        assertPng(job.path("results").path("image"));
+        assertThat(job.path("results").path("caption").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+    }
+
+    @Test
+    void eegToCaptionDescribesAShape() throws Exception {
+        JsonNode job = run("eeg-to-caption", Map.of("eeg", eegJson()), Map.of());
+        assertThat(job.path("results").path("caption").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+    }
+
+    @Test
+    void imageCaptionDescribesTheStimulus() throws Exception {
+        JsonNode stim = Samples.index().path("stimuli").get(1);
+        JsonNode job = run("image-caption", Map.of("image", imageJson(stim.path("file").asString())), Map.of("strategy", "none"));
+        String caption = job.path("results").path("caption").asString();
+        assertThat(caption).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+        assertThat(job.path("steps").toString()).contains("prune.kept_ratio");
+    }
+
+    @Test
+    void textGenerateAnswersFromAPrompt() throws Exception {
+        JsonNode job = run("text-generate", Map.of("prompt", JSON.getNodeFactory().stringNode("caption:")), Map.of("max_tokens", 8));
+        assertThat(job.path("results").has("text")).isTrue();
+    }
+
+    @Test
+    void everyPipelineRunsFromTheKafkaIngress() throws Exception {
+        Map<String, Map<String, Artifact>> inputs = Map.of(
+            "eeg-to-image", Map.of("eeg", eegArtifact()),
+            "eeg-to-caption", Map.of("eeg", eegArtifact()),
+            "brain-decode-all", Map.of("eeg", eegArtifact()),
+            "image-caption", Map.of("image", Artifact.newBuilder().setName("image")
+                .setPng(ByteString.copyFrom(Samples.bytes("stim_00.png"))).build()),
+            "text-generate", Map.of("prompt", Artifact.newBuilder().setName("prompt").setText("caption:").build()));
+        Map<String, String> requestIds = new java.util.HashMap<>();
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            for (var e : inputs.entrySet()) {
+                String requestId = UUID.randomUUID().toString();
+                requestIds.put(JobIds.forRequest("default", requestId).toString(), e.getKey());
+                JobRequest request = JobRequest.newBuilder().setRequestId(requestId).setTenant("default")
+                    .setPipeline(e.getKey()).putAllInputs(e.getValue()).putParams("steps", "8").putParams("max_tokens", "8").build();
+                producer.send(new ProducerRecord<>("neuropipe.jobs.requests", requestId, request.toByteArray())).get();
+            }
+        }
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("neuropipe.jobs.results"));
+            Map<String, JobEvent> done = new java.util.HashMap<>();
+            long end = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+            while (done.size() < inputs.size() && System.nanoTime() < end) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    JobEvent event = JobEvent.parseFrom(r.value());
+                    if (event.hasStatus() && requestIds.containsKey(r.key())) {
+                        done.put(requestIds.get(r.key()), event);
+                    }
+                }
+            }
+            assertThat(done.keySet()).containsExactlyInAnyOrderElementsOf(inputs.keySet());
+            done.values().forEach(e -> {
+                assertThat(e.getStatus().getStatus()).as(e.getJobId() + ": " + e.getStatus().getReason()).isEqualTo(JobStatus.JOB_DONE);
+                assertThat(e.getStatus().getArtifactsList()).isNotEmpty();
+            });
+        }
+    }
+
+    @Test
+    void aWrongShapeIsRejectedWithProblemJson() throws Exception {
+        ObjectNode bad = JSON.createObjectNode().put("datatype", "FP32");
+        bad.putArray("shape").add(2).add(2);
+        bad.putArray("data").add(1).add(2).add(3).add(4);
+        HttpResponse<String> response = post("/v1/jobs", body("eeg-to-image", Map.of("eeg", bad), Map.of()));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("application/problem+json"));
+        assertThat(response.body()).contains("inputs.eeg");
+    }
+
+    // ---------------------------------------------------------------------------------------- helpers
+
+    private static void namesAShape(String caption) {
+        assertThat(SHAPES).as("caption '" + caption + "' names a shape").anyMatch(caption::contains);
+    }
+
+    private static void assertPng(JsonNode image) throws Exception {
+        assertThat(image.path("contentType").asString()).isEqualTo("image/png");
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(image.path("base64").asString())));
+        assertThat(decoded).isNotNull();
+        assertThat(decoded.getWidth()).isGreaterThanOrEqualTo(32);
+    }
+
+    private static float[] eegTrial() {
+        return Samples.eegTrial("eeg_sub-01_trials.npy", 1, 63, 250);
+    }
+
+    private static Artifact eegArtifact() {
+        return Artifact.newBuilder().setName("eeg").setTensor(Tensors.ofFloats(eegTrial(), 63, 250)).build();
+    }
+
+    private static JsonNode eegJson() {
+        ObjectNode t = JSON.createObjectNode().put("datatype", "FP32");
+        t.putArray("shape").add(63).add(250);
+        ArrayNode data = t.putArray("data");
+        for (float v : eegTrial()) {
+            data.add(v);
+        }
+        return t;
+    }
+
+    private static JsonNode imageJson(String file) {
+        return JSON.createObjectNode().put("contentType", "image/png").put("base64", Base64.getEncoder().encodeToString(Samples.bytes(file)));
+    }
+
+    private static String body(String pipeline, Map<String, JsonNode> inputs, Map<String, Object> params) {
+        ObjectNode body = JSON.createObjectNode().put("pipeline", pipeline);
+        ObjectNode in = body.putObject("inputs");
+        inputs.forEach(in::set);
+        ObjectNode p = body.putObject("params");
+        params.forEach((k, v) -> p.put(k, v.toString()));
+        return body.toString();
+    }
+
+    private static JsonNode run(String pipeline, Map<String, JsonNode> inputs, Map<String, Object> params) throws Exception {
+        HttpResponse<String> created = post("/v1/jobs", body(pipeline, inputs, params));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = JSON.readTree(created.body()).path("id").asString();
+        long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < end) {
+            JsonNode job = get("/v1/jobs/" + id);
+            String status = job.path("status").asString();
+            if (status.equals("DONE")) {
+                return job;
+            }
+            assertThat(status).as(job.toString()).isNotEqualTo("FAILED");
+            Thread.onSpinWait();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("Job " + id + " of " + pipeline + " did not finish in 180 s");
+    }
+
+    private static JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
+            .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+}

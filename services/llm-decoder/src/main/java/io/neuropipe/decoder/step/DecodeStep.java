@@ -1,0 +1,152 @@
+package io.neuropipe.decoder.step;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.neuropipe.decoder.config.DecoderProperties;
+import io.neuropipe.decoder.domain.Generation;
+import io.neuropipe.decoder.domain.GenerationRequest;
+import io.neuropipe.decoder.domain.GreedySampler;
+import io.neuropipe.decoder.domain.Prefix;
+import io.neuropipe.decoder.domain.Sampler;
+import io.neuropipe.decoder.domain.StochasticSampler;
+import io.neuropipe.decoder.engine.Generator;
+import io.neuropipe.decoder.engine.LanguageModelEngine;
+import io.neuropipe.proto.v1.Artifact;
+import io.neuropipe.proto.v1.ErrorCode;
+import io.neuropipe.runtime.model.ModelCard;
+import io.neuropipe.runtime.step.InvalidInputException;
+import io.neuropipe.runtime.step.StepHandler;
+import io.neuropipe.runtime.step.StepInput;
+import io.neuropipe.runtime.step.StepOutput;
+import io.neuropipe.runtime.step.StepParams;
+import io.neuropipe.runtime.tensor.Tensors;
+import org.springframework.stereotype.Component;
+
+/**
+ * Step {@code decode}: optional prefix (artifacts {@code vision_tokens} + {@code vision_positions},
+ * or {@code embedding}) and a prompt (artifact or param {@code prompt}, or param {@code question};
+ * a caption by default) -> text artifact named by param {@code output} (default {@code text}),
+ * streamed as partial outputs.
+ */
+@Component
+public class DecodeStep implements StepHandler {
+
+    private final LanguageModelEngine engine;
+    private final Generator generator;
+    private final DecoderProperties props;
+
+    public DecodeStep(LanguageModelEngine engine, Generator generator, DecoderProperties props) {
+        this.engine = engine;
+        this.generator = generator;
+        this.props = props;
+    }
+
+    @Override
+    public String step() {
+        return "decode";
+    }
+
+    @Override
+    public StepOutput handle(StepInput input) {
+        StepParams params = input.params();
+        String output = params.string("output", "text");
+        GenerationRequest request = input.timings().preprocess(() -> request(input, params));
+        AtomicInteger chunk = new AtomicInteger();
+        Generation generation = input.timings().inference(() -> generator.generate(request,
+            delta -> input.partials().emit(output, chunk.getAndIncrement(), delta)));
+        ModelCard card = engine.card();
+        return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
+                .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()),
+            Map.of("decode.model", card.id(), "decode.sha256", card.sha256(), "decode.trained", Boolean.toString(card.trained()),
+                "decode.prefix", prefixKind(input), "decode.new_tokens", Integer.toString(generation.tokens().size()),
+                "decode.finish_reason", generation.finishReason(),
+                "decode.prefill_us", Long.toString(generation.prefillMicros())));
+    }
+
+    private GenerationRequest request(StepInput input, StepParams params) {
+        Prefix prefix = prefix(input);
+        String prompt = promptText(input, params);
+        long[] ids = engine.tokenizer().encode(prompt, false, false).getIds();
+        if (ids.length == 0) {
+            throw new InvalidInputException("The prompt is empty");
+        }
+        if (ids.length > props.maxPromptTokens()) {
+            throw new InvalidInputException("The prompt has " + ids.length + " tokens; the limit is " + props.maxPromptTokens());
+        }
+        long bos = (long) engine.card().preprocessingNumber("bos_id", 1);
+        long[] withBos = new long[ids.length + 1];
+        withBos[0] = bos;
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        int maxTokens = params.integer("max_tokens", props.defaultMaxTokens(), 1, props.maxTokensLimit());
+        double temperature = params.number("temperature", 0.0, 0.0, 10.0);
+        int topK = params.integer("top_k", 0, 0, engine.vocab());
+        double topP = params.number("top_p", 1.0, Double.MIN_VALUE, 1.0);
+        long seed = params.integer("seed", 0, 0, Integer.MAX_VALUE);
+        double penalty = params.number("repetition_penalty", 1.0, 0.01, 10.0);
+        Sampler sampler = temperature == 0.0 ? new GreedySampler() : new StochasticSampler(temperature, topK, topP, seed);
+        List<String> stops = params.get("stop").map(s -> Arrays.asList(s.split("\\|"))).orElse(List.of());
+        return new GenerationRequest(prefix, withBos, maxTokens, stops, sampler, penalty);
+    }
+
+    private String promptText(StepInput input, StepParams params) {
+        var promptArtifact = input.artifact("prompt");
+        if (promptArtifact.isPresent() && promptArtifact.get().hasText()) {
+            return promptArtifact.get().getText();
+        }
+        if (params.get("prompt").isPresent()) {
+            return params.get("prompt").get();
+        }
+        var question = params.get("question").or(() -> input.artifact("question").filter(Artifact::hasText).map(Artifact::getText));
+        if (question.isPresent()) {
+            return String.valueOf(engine.card().preprocessing().getOrDefault("qa_prompt", "question: {q} answer:"))
+                .replace("{q}", question.get().toLowerCase(Locale.ROOT));
+        }
+        return String.valueOf(engine.card().preprocessing().getOrDefault("caption_prompt", "caption:"));
+    }
+
+    private Prefix prefix(StepInput input) {
+        int hidden = engine.hidden();
+        if (input.artifact("vision_tokens").isPresent()) {
+            var tensor = input.requireTensor("vision_tokens");
+            long[] shape = Tensors.shape(tensor);
+            long dv = engine.visionProjectorCard().input("patch_tokens").orElseThrow().shape().get(2);
+            if (shape.length != 2 || shape[1] != dv) {
+                throw new InvalidInputException(ErrorCode.SHAPE_MISMATCH, "vision_tokens must be [tokens, " + dv + "] but is "
+                    + Arrays.toString(shape));
+            }
+            int n = (int) shape[0];
+            long[] positions = Tensors.toLongs(input.requireTensor("vision_positions"));
+            if (positions.length != n) {
+                throw new InvalidInputException("vision_positions has " + positions.length + " entries for " + n + " tokens");
+            }
+            String grid = input.requireArtifact("vision_tokens").getMetadataOrDefault("grid", "");
+            long textStart = grid.isEmpty() ? Arrays.stream(positions).max().orElse(-1) + 1 : (long) Integer.parseInt(grid) * Integer.parseInt(grid);
+            float[] embeds = engine.projectVision(Tensors.toFloats(tensor), n, (int) dv);
+            return new Prefix(embeds, positions, n, textStart);
+        }
+        if (input.artifact("embedding").isPresent()) {
+            float[] e = Tensors.toFloats(input.requireTensor("embedding"));
+            long dim = engine.brainProjectorCard().input("embedding").orElseThrow().shape().get(1);
+            if (e.length != dim) {
+                throw new InvalidInputException(ErrorCode.SHAPE_MISMATCH, "embedding has " + e.length + " values; the brain projector needs " + dim);
+            }
+            Tensors.requireFinite(e, "embedding");
+            float[] embeds = engine.projectBrain(e);
+            int n = embeds.length / hidden;
+            long[] positions = new long[n];
+            for (int i = 0; i < n; i++) {
+                positions[i] = i;
+            }
+            return new Prefix(embeds, positions, n, n);
+        }
+        return Prefix.none();
+    }
+
+    private static String prefixKind(StepInput input) {
+        return input.artifact("vision_tokens").isPresent() ? "vision" : input.artifact("embedding").isPresent() ? "embedding" : "none";
+    }
+}

@@ -1,0 +1,98 @@
+package io.neuropipe.encoder.engine;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.neuropipe.encoder.config.EncoderProperties;
+import io.neuropipe.encoder.domain.EegTrial;
+import io.neuropipe.runtime.batch.DynamicBatcher;
+import io.neuropipe.runtime.model.InferenceScope;
+import io.neuropipe.runtime.model.ModelCard;
+import io.neuropipe.runtime.model.ModelRepository;
+import io.neuropipe.runtime.model.OnnxModel;
+import io.neuropipe.runtime.model.Outputs;
+import io.neuropipe.runtime.step.StepException;
+import io.neuropipe.runtime.step.TransientStepException;
+import org.springframework.stereotype.Component;
+
+/** Runs the EEG encoder, batching concurrent trials into one model call. */
+@Component
+public class EegEncoderEngine implements AutoCloseable {
+
+    private final ModelRepository models;
+    private final String modelName;
+    private final DynamicBatcher<EegTrial, float[]> batcher;
+
+    public EegEncoderEngine(ModelRepository models, EncoderProperties props, MeterRegistry registry) {
+        this.models = models;
+        this.modelName = props.eegModel();
+        models.model(modelName);
+        this.batcher = new DynamicBatcher<>(modelName, props.maxBatchSize(), props.maxQueueDelay(), props.queueCapacity(),
+            this::encodeBatch, registry);
+    }
+
+    public ModelCard card() {
+        return models.model(modelName).card();
+    }
+
+    /** The L2-normalised embedding of one trial. */
+    public float[] encode(EegTrial trial) {
+        try {
+            return batcher.submit(trial).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StepException se) {
+                throw se;
+            }
+            if (e.getCause() instanceof RejectedExecutionException) {
+                throw new TransientStepException("EEG encoder is overloaded: " + e.getCause().getMessage(), e.getCause());
+            }
+            throw new IllegalStateException("EEG encoding failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientStepException("Interrupted while encoding", e);
+        } catch (TimeoutException e) {
+            throw new TransientStepException("EEG encoder did not answer in 60 s", e);
+        }
+    }
+
+    List<float[]> encodeBatch(List<EegTrial> trials) {
+        OnnxModel model = models.model(modelName);
+        int n = trials.size();
+        int perTrial = trials.get(0).samples().length;
+        FloatBuffer eeg = ByteBuffer.allocateDirect(n * perTrial * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        long[] subjects = new long[n];
+        for (int i = 0; i < n; i++) {
+            eeg.put(trials.get(i).samples());
+            subjects[i] = trials.get(i).subject();
+        }
+        eeg.flip();
+        long[] shape = model.card().input("eeg").orElseThrow().shape().stream().mapToLong(Long::longValue).toArray();
+        shape[0] = n;
+        try (InferenceScope scope = model.scope()) {
+            Outputs out = scope.run(model, Map.of("eeg", scope.floats(eeg, shape), "subject", scope.longs(subjects, n)));
+            FloatBuffer embeddings = out.floatBuffer("embedding");
+            int dim = embeddings.remaining() / n;
+            List<float[]> result = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                float[] e = new float[dim];
+                embeddings.get(e);
+                result.add(e);
+            }
+            return result;
+        }
+    }
+
+    @Override
+    public void close() {
+        batcher.close();
+    }
+}
