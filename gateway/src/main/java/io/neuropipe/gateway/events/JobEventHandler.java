@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.neuropipe.gateway.job.JobCompletions;
 import io.neuropipe.gateway.job.JobMetrics;
 import io.neuropipe.gateway.job.JobRow;
 import io.neuropipe.gateway.job.JobState;
@@ -35,8 +36,11 @@ public class JobEventHandler {
     private final Outbox outbox;
     private final StatusEvents statusEvents;
     private final JobMetrics metrics;
+    private final JobCompletions completions;
 
-    public JobEventHandler(JobStore jobs, StepStore steps, Outbox outbox, StatusEvents statusEvents, JobMetrics metrics) {
+    public JobEventHandler(JobStore jobs, StepStore steps, Outbox outbox, StatusEvents statusEvents, JobMetrics metrics,
+                           JobCompletions completions) {
+        this.completions = completions;
         this.jobs = jobs;
         this.steps = steps;
         this.outbox = outbox;
@@ -71,6 +75,7 @@ public class JobEventHandler {
             jobs.finish(job.id(), JobState.DONE, null, null, now);
             outbox.append(statusEvents.of(job, JobState.DONE, "", leafArtifacts(job)));
             metrics.finished(job, JobState.DONE, now);
+            completions.finishedOnCommit(job.id());
         } else {
             jobs.markRunning(job.id(), now);
         }
@@ -85,6 +90,7 @@ public class JobEventHandler {
         jobs.finish(job.id(), JobState.FAILED, code, message, now);
         outbox.append(statusEvents.of(job, JobState.FAILED, code + ": " + message, List.of()));
         metrics.finished(job, JobState.FAILED, now);
+        completions.finishedOnCommit(job.id());
     }
 
     private void onPartial(JobRow job, JobEvent event, Instant now) {

@@ -26,10 +26,12 @@ public class DeadlineSweep implements OutboxRelay.SweepTask {
     private final TransactionTemplate tx;
     private final Duration grace;
     private final JobMetrics metrics;
+    private final JobCompletions completions;
 
     public DeadlineSweep(JobStore jobs, Outbox outbox, StatusEvents statusEvents, TransactionTemplate tx,
-                         GatewayProperties properties, JobMetrics metrics) {
+                         GatewayProperties properties, JobMetrics metrics, JobCompletions completions) {
         this.metrics = metrics;
+        this.completions = completions;
         this.jobs = jobs;
         this.outbox = outbox;
         this.statusEvents = statusEvents;
@@ -54,6 +56,7 @@ public class DeadlineSweep implements OutboxRelay.SweepTask {
             outbox.append(statusEvents.of(job, JobState.FAILED, ErrorCode.DEADLINE_EXCEEDED.name() + ": " + message,
                 List.of()));
             metrics.finished(job, JobState.FAILED, now);
+            completions.finishedOnCommit(job.id());
         }
         return expired.size();
     }

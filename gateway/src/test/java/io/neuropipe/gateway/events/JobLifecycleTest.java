@@ -142,6 +142,31 @@ class JobLifecycleTest {
     }
 
     @Test
+    void aWaitingReaderIsAnsweredWhenTheJobEnds() throws Exception {
+        String id = start("eeg-to-image");
+        long t0 = System.nanoTime();
+        JsonNode pending = GatewayTestSupport.get(port, "/v1/jobs/" + id + "?wait=150ms").body();
+        assertThat(pending.path("status").asString()).isEqualTo("PENDING");
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(150_000_000L);
+
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> GatewayTestSupport.get(port, "/v1/jobs/" + id + "?wait=20s"));
+        publish(result(id, "encode", false));
+        publish(result(id, "generate", true, Artifact.newBuilder().setName("image").setPng(ByteString.copyFrom(PNG)).build()));
+        var done = waiting.get(GatewayTestSupport.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.body().path("status").asString()).isEqualTo("DONE");
+        assertThat(done.body().path("results").path("image").path("contentType").asString()).isEqualTo("image/png");
+
+        assertThat(GatewayTestSupport.get(port, "/v1/jobs/" + id + "?wait=5s").body().path("status").asString())
+            .isEqualTo("DONE");
+        assertThat(GatewayTestSupport.get(port, "/v1/jobs/" + java.util.UUID.randomUUID() + "?wait=5s").status())
+            .isEqualTo(404);
+        assertThat(GatewayTestSupport.get(port, "/v1/jobs/" + id + "?wait=soon").body().path("field").asString())
+            .isEqualTo("wait");
+    }
+
+    @Test
     void aFailedStepFailsTheJobWithItsReason() throws Exception {
         String id = start("eeg-to-image");
         publish(event(id, "encode").setFailure(StepFailure.newBuilder().setCode(ErrorCode.NOT_FOUND)
