@@ -753,8 +753,7 @@ def verify(model, tok):
     """ORT checks: incremental KV decoding == full sequence == HF; lm-tree with a causal mask == lm; probe == HF attn."""
     sl = C.ort_session(os.path.join(C.REPO, "lm", "1", "model.onnx"))
     st = C.ort_session(os.path.join(C.REPO, "lm-tree", "1", "model.onnx"))
-    data = ns.load(C.ensure_data(0))
-    P = torch.from_numpy(np.asarray(patch_cache("val_seed0", data["val_images"][:200])[:1]).astype(np.float32))
+    P = torch.randn(1, N_VIS, DV, generator=torch.Generator().manual_seed(7))  # graph equivalence only
     rng = np.random.default_rng(0)
     emb, pos, am, _ = make_inputs(model, tok, "vision", P, None, [T.CAPTION_PROMPT], ["a small red circle on the left"], 100, rng)
     L = emb.shape[1]

@@ -161,7 +161,9 @@ def sample_attributes(rng, heldout: str):
             a["position"] = int(rng.integers(5))
             a["shape2"] = a["colour2"] = a["size2"] = -1
         else:
-            a["position"] = int(rng.integers(4))
+            # canonical: the first-named (primary) shape is the left or the top one, so the caption is
+            # determined by the image ("a X left of a Y" / "a X above a Y")
+            a["position"] = int(rng.choice([0, 2]))
             a["shape2"] = int(rng.integers(6))
             a["colour2"] = int(rng.integers(8))
             a["size2"] = int(rng.integers(2))
