@@ -20,6 +20,7 @@ import io.neuropipe.gateway.job.JobRow;
 import io.neuropipe.gateway.job.JobService;
 import io.neuropipe.gateway.job.JobStore;
 import io.neuropipe.gateway.job.JobSubmission;
+import io.neuropipe.gateway.job.PartialOutputs;
 import io.neuropipe.gateway.job.StepStore;
 import io.neuropipe.gateway.job.SubmittedJob;
 import io.neuropipe.gateway.job.UnknownPipelineException;
@@ -57,10 +58,12 @@ class JobController {
     private final Duration maxWait;
     private final JobCompletions completions;
     private final Executor executor;
+    private final PartialOutputs partials;
 
     JobController(JobService service, PipelineCatalog pipelines, JobStore jobs, StepStore steps,
-                  GatewayProperties properties, JobCompletions completions,
+                  GatewayProperties properties, JobCompletions completions, PartialOutputs partials,
                   @Qualifier("applicationTaskExecutor") Executor executor) {
+        this.partials = partials;
         this.maxWait = properties.maxWait();
         this.completions = completions;
         this.executor = executor;
@@ -110,14 +113,18 @@ class JobController {
             if (job == null) {
                 throw new JobNotFoundException(id);
             }
-            return CompletableFuture.completedFuture(JobViews.of(job, steps.steps(uuid)));
+            return CompletableFuture.completedFuture(view(job));
         }
         return finished
             .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
             .thenApplyAsync(done -> {
                 completions.unregister(uuid, finished);
-                return JobViews.of(jobs.find(uuid).orElseThrow(() -> new JobNotFoundException(id)), steps.steps(uuid));
+                return view(jobs.find(uuid).orElseThrow(() -> new JobNotFoundException(id)));
             }, executor);
+    }
+
+    private JobViews.Job view(JobRow job) {
+        return JobViews.of(job, steps.steps(job.id()), partials.text(job.id()));
     }
 
     private Duration waitOf(String wait) {

@@ -10,6 +10,7 @@ import io.neuropipe.gateway.job.JobMetrics;
 import io.neuropipe.gateway.job.JobRow;
 import io.neuropipe.gateway.job.JobState;
 import io.neuropipe.gateway.job.JobStore;
+import io.neuropipe.gateway.job.PartialOutputs;
 import io.neuropipe.gateway.job.StatusEvents;
 import io.neuropipe.gateway.job.StepRow;
 import io.neuropipe.gateway.job.StepStore;
@@ -23,8 +24,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Applies the services' job events to the job store: each route node's outcome is stored once
- * (a redelivered event changes nothing), the first report makes the job RUNNING, the last leaf's
+ * (a redelivered event changes nothing), the first result makes the job RUNNING, the last leaf's
  * result makes it DONE, a failure makes it FAILED; the final state goes to the results topic.
+ * Streamed chunks are kept in memory ({@link PartialOutputs}), not in the database.
  */
 @Service
 public class JobEventHandler {
@@ -37,10 +39,12 @@ public class JobEventHandler {
     private final StatusEvents statusEvents;
     private final JobMetrics metrics;
     private final JobCompletions completions;
+    private final PartialOutputs partials;
 
     public JobEventHandler(JobStore jobs, StepStore steps, Outbox outbox, StatusEvents statusEvents, JobMetrics metrics,
-                           JobCompletions completions) {
+                           JobCompletions completions, PartialOutputs partials) {
         this.completions = completions;
+        this.partials = partials;
         this.jobs = jobs;
         this.steps = steps;
         this.outbox = outbox;
@@ -61,7 +65,8 @@ public class JobEventHandler {
         switch (event.getKindCase()) {
             case RESULT -> onResult(job, event, now);
             case FAILURE -> onFailure(job, event, now);
-            case PARTIAL -> onPartial(job, event, now);
+            case PARTIAL -> partials.add(job.id(), event.getPartial().getArtifact(), event.getPartial().getIndex(),
+                event.getPartial().getText());
             case STATUS -> { }
             default -> log.warn("Ignoring an event without a kind for job {}", id);
         }
@@ -76,6 +81,7 @@ public class JobEventHandler {
             outbox.append(statusEvents.of(job, JobState.DONE, "", leafArtifacts(job)));
             metrics.finished(job, JobState.DONE, now);
             completions.finishedOnCommit(job.id());
+            partials.forget(job.id());
         } else {
             jobs.markRunning(job.id(), now);
         }
@@ -91,13 +97,7 @@ public class JobEventHandler {
         outbox.append(statusEvents.of(job, JobState.FAILED, code + ": " + message, List.of()));
         metrics.finished(job, JobState.FAILED, now);
         completions.finishedOnCommit(job.id());
-    }
-
-    private void onPartial(JobRow job, JobEvent event, Instant now) {
-        steps.insertPartial(job.id(), event, now);
-        if (!job.state().terminal()) {
-            jobs.markRunning(job.id(), now);
-        }
+        partials.forget(job.id());
     }
 
     private List<Artifact> leafArtifacts(JobRow job) {
