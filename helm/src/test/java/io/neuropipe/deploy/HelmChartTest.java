@@ -30,6 +30,8 @@ class HelmChartTest {
     static final Path GPU_VALUES = Path.of("src/test/resources/values-gpu.yaml").toAbsolutePath();
     static final Path KEDA_VALUES = Path.of("src/test/resources/values-keda.yaml").toAbsolutePath();
     static final String RELEASE = "np";
+    /** helm-java renders for Kubernetes 1.20 unless told otherwise; the chart needs >= 1.25. */
+    static final String KUBE_VERSION = "1.31.0";
     static final String PREFIX = "np-neuropipe-";
 
     /** Component -> port, as the apps configure server.port. */
@@ -38,7 +40,8 @@ class HelmChartTest {
     static final Set<String> SERVICES = Set.of("neural-encoder", "token-pruner", "llm-decoder", "image-generator");
 
     static Manifests render(Map<String, Object> sets, Path... valuesFiles) {
-        TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace("neuropipe");
+        TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace("neuropipe")
+            .withKubeVersion(KUBE_VERSION);
         for (Path values : valuesFiles) {
             template = template.withValuesFile(values);
         }
@@ -356,6 +359,13 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(sets))
             .hasMessageContaining("values don't meet the specifications of the schema")
             .hasMessageContaining(mentioned);
+    }
+
+    @Test
+    void kedaBoundsMustBeOrdered() {
+        assertThatThrownBy(() -> render(Map.of("keda.enabled", true,
+                "services.token-pruner.autoscaling.minReplicas", 5, "services.token-pruner.autoscaling.maxReplicas", 2)))
+            .hasMessageContaining("services.token-pruner.autoscaling: minReplicas (5) exceeds maxReplicas (2)");
     }
 
     @Test
