@@ -33,17 +33,17 @@ COPY gateway/ gateway/
 COPY local/pom.xml local/pom.xml
 COPY helm/pom.xml helm/pom.xml
 
-# ---- build: the module and what it depends on, tests skipped (CI runs them) ----
+# ---- build: the module and what it depends on; tests neither compiled nor run (CI runs them) ----
 FROM source AS build
 ARG MODULE
 RUN --mount=type=cache,target=/root/.m2,sharing=locked \
-    ./mvnw -B -ntp -Pfast -pl "${MODULE}" -am package \
+    ./mvnw -B -ntp -Pfast -Dmaven.test.skip=true -pl "${MODULE}" -am package \
  && mkdir -p /out && cp "${MODULE}"/target/*-exec.jar /out/app.jar
 
 FROM source AS build-gpu
 ARG MODULE
 RUN --mount=type=cache,target=/root/.m2,sharing=locked \
-    ./mvnw -B -ntp -Pfast,gpu -pl "${MODULE}" -am package \
+    ./mvnw -B -ntp -Pfast,gpu -Dmaven.test.skip=true -pl "${MODULE}" -am package \
  && mkdir -p /out && cp "${MODULE}"/target/*-exec.jar /out/app.jar
 
 # ---- models: the repository, copied into pods by the chart's init container ----

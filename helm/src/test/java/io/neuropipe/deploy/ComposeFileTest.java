@@ -174,7 +174,7 @@ class ComposeFileTest {
 
         assertThat(stages.keySet()).contains("build", "build-gpu", "models", "app", "app-gpu");
         assertThat(stages.keySet()).last().isEqualTo("app"); // the default target
-        assertThat(stages.get("build")).contains("./mvnw").contains("-Pfast ").contains("-pl \"${MODULE}\" -am package");
+        assertThat(stages.get("build")).contains("./mvnw").contains("-Pfast ").contains("-pl \"${MODULE}\" -am package").contains("-Dmaven.test.skip=true");
         assertThat(stages.get("build-gpu")).contains("-Pfast,gpu ");
         for (String app : List.of("app", "app-gpu")) {
             String stage = stages.get(app);

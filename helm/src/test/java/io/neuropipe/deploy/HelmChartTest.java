@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
@@ -338,6 +339,20 @@ class HelmChartTest {
         Set<String> names = new TreeSet<>(m.names());
         assertThat(names).noneMatch(n -> n.contains("image-generator"));
         assertThat(m.names("ScaledObject")).hasSize(3);
+    }
+
+    @Test
+    void notesTellHowToReachTheGatewayAndWhatRunsWhere() {
+        String notes = new Helm(CHART).install().withName(RELEASE).withNamespace("neuropipe").withKubeVersion(KUBE_VERSION)
+            .dryRun().withDryRunOption(DryRun.CLIENT).clientOnly()
+            .withValuesFile(GPU_VALUES).set("keda.enabled", true).call().getOutput();
+
+        assertThat(notes).contains("NOTES:")
+            .contains("kubectl -n neuropipe port-forward svc/np-neuropipe-gateway 8080:8080")
+            .containsPattern("llm-decoder +consumes neuropipe.step.decode as group llm-decoder on cuda \\(1 x nvidia.com/gpu\\)")
+            .containsPattern("neural-encoder +consumes neuropipe.step.encode as group neural-encoder on cpu\\n")
+            .contains("get scaledobjects")
+            .contains("WARNING: postgresql.password is empty");
     }
 
     @ParameterizedTest(name = "{0}={1} is refused")
