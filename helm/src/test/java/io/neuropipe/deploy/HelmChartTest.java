@@ -334,6 +334,20 @@ class HelmChartTest {
     }
 
     @Test
+    void serviceMonitorScrapesEveryComponentOnlyWhenEnabled() {
+        assertThat(render().names("ServiceMonitor")).isEmpty();
+
+        Manifests m = render(Map.of("metrics.serviceMonitor.enabled", true, "metrics.serviceMonitor.labels.release", "kps"));
+        Map<String, Object> monitor = m.get("ServiceMonitor", "np-neuropipe");
+        assertThat(Yamls.string(monitor, "metadata.labels.release")).isEqualTo("kps");
+        assertThat(Yamls.list(monitor, "spec.endpoints")).singleElement().satisfies(e -> assertThat(e)
+            .containsEntry("port", "http").containsEntry("path", "/actuator/prometheus"));
+        Map<String, Object> selector = Yamls.map(monitor, "spec.selector.matchLabels");
+        assertThat(m.ofKind("Service")).hasSize(5)
+            .allSatisfy(service -> assertThat(Yamls.map(service, "metadata.labels")).containsAllEntriesOf(selector));
+    }
+
+    @Test
     void disabledComponentsAreLeftOut() {
         Manifests m = render(Map.of("services.image-generator.enabled", false, "keda.enabled", true));
         Set<String> names = new TreeSet<>(m.names());
@@ -394,6 +408,10 @@ class HelmChartTest {
         Manifests m = render(sets);
 
         assertThat(env(appContainer(deployment(m, "llm-decoder")))).containsEntry("NEUROPIPE_RUNTIME_EXECUTION_PROVIDER", "tensorrt");
+        // the services' defaults share YAML anchors in values.yaml: setting one must not switch the others
+        for (String other : List.of("neural-encoder", "token-pruner", "image-generator")) {
+            assertThat(env(appContainer(deployment(m, other)))).containsEntry("NEUROPIPE_RUNTIME_EXECUTION_PROVIDER", "cpu");
+        }
         assertThat(Yamls.string(m.get("ConfigMap", "np-neuropipe-config"), "data.neuropipe.yml"))
             .contains("sasl.mechanism: SCRAM-SHA-512");
     }
