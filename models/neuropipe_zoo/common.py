@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 ZOO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../models
-REPO = os.path.join(ZOO, "repository")
+REPO = os.environ.get("NEUROPIPE_ZOO_REPO", os.path.join(ZOO, "repository"))
 CACHE = os.environ.get("NEUROPIPE_ZOO_CACHE", "/root/.cache/neuropipe-zoo")
 E_DIM = 128
 MEAN = [0.5, 0.5, 0.5]
@@ -38,7 +38,10 @@ def ckpt_path(name):
 def setup_torch(threads=1):
     import torch
     torch.set_num_threads(threads)
-    torch.set_num_interop_threads(1) if hasattr(torch, "set_num_interop_threads") else None
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass
     return torch
 
 
@@ -113,17 +116,21 @@ def write_fixture(path_dir, inputs: dict, max_kb=200):
     """Runs onnxruntime on `inputs` (name -> np array) and writes fixture.json."""
     sess = ort_session(os.path.join(path_dir, "model.onnx"))
     names = [o.name for o in sess.get_outputs()]
+    # FP32 inputs are rounded to 4 decimals BEFORE the run (so the JSON decimals parse to exactly the
+    # float32 values that produced the outputs); outputs are written with 6 decimals (abs error <= 5e-7).
+    inputs = {k: (np.round(np.asarray(v, np.float64), 4).astype(np.float32) if np.asarray(v).dtype == np.float32 else np.asarray(v))
+              for k, v in inputs.items()}
     outs = sess.run(names, inputs)
 
-    def enc(a):
+    def enc(a, decimals):
         a = np.asarray(a)
         dt = {np.dtype(np.float32): "FP32", np.dtype(np.int64): "INT64", np.dtype(np.int32): "INT32",
               np.dtype(np.bool_): "BOOL", np.dtype(np.uint8): "UINT8"}[a.dtype]
         data = a.reshape(-1).tolist()
         if dt == "FP32":
-            data = [float(np.float32(v)) for v in data]
+            data = [round(float(v), decimals) for v in data]
         return {"dtype": dt, "shape": list(a.shape), "data": data}
-    fx = {"inputs": {k: enc(v) for k, v in inputs.items()}, "outputs": {k: enc(v) for k, v in zip(names, outs)},
+    fx = {"inputs": {k: enc(v, 4) for k, v in inputs.items()}, "outputs": {k: enc(v, 6) for k, v in zip(names, outs)},
           "tolerance": 1e-4}
     p = os.path.join(path_dir, "fixture.json")
     with open(p, "w") as fh:

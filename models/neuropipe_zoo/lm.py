@@ -753,8 +753,7 @@ def verify(model, tok):
     """ORT checks: incremental KV decoding == full sequence == HF; lm-tree with a causal mask == lm; probe == HF attn."""
     sl = C.ort_session(os.path.join(C.REPO, "lm", "1", "model.onnx"))
     st = C.ort_session(os.path.join(C.REPO, "lm-tree", "1", "model.onnx"))
-    data = ns.load(C.ensure_data(0))
-    P = torch.from_numpy(np.asarray(patch_cache("val_seed0", data["val_images"][:200])[:1]).astype(np.float32))
+    P = torch.randn(1, N_VIS, DV, generator=torch.Generator().manual_seed(7))  # graph equivalence only
     rng = np.random.default_rng(0)
     emb, pos, am, _ = make_inputs(model, tok, "vision", P, None, [T.CAPTION_PROMPT], ["a small red circle on the left"], 100, rng)
     L = emb.shape[1]
@@ -814,3 +813,17 @@ if __name__ == "__main__":
         verify(m, tok)
     else:
         print(evaluate())
+
+
+def brain_caption_eval(embs, attrs, model=None, tok=None):
+    """Captions from a 128-d embedding prefix (brain-projector): image embeddings (upper bound) or decoded
+    EEG/fMRI embeddings; scored against the stimulus attributes."""
+    if model is None:
+        model, tok, _ = load_model()
+    caps = []
+    E = torch.from_numpy(np.asarray(embs, np.float32))
+    for i in range(0, len(E), 50):
+        caps += greedy(model, tok, "brain", None, E[i:i + 50], [T.CAPTION_PROMPT] * len(E[i:i + 50]))
+    r = caption_scores(caps, attrs)
+    r["examples"] = caps[:3]
+    return r
