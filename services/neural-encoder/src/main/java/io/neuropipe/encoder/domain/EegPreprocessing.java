@@ -8,7 +8,10 @@ import io.neuropipe.runtime.step.InvalidInputException;
 /**
  * The EEG pre-processing chain for one model: stages applied in order, then a check that the
  * result has exactly the model's [channels, samples]. {@link #forModel} builds the usual chain:
- * finite check -> channel matching -> resampling -> baseline correction -> crop -> normalisation.
+ * finite check -> channel matching -> baseline correction -> resampling -> crop -> normalisation.
+ * The baseline is subtracted before resampling so that the resampler's zero-padded edges (which
+ * shade the first and last ~10 output samples) do not bias the baseline mean; resample continuous
+ * recordings before epoching where possible, so that epochs never touch those edges.
  */
 public final class EegPreprocessing implements EegPreProcessor {
 
@@ -62,10 +65,10 @@ public final class EegPreprocessing implements EegPreProcessor {
         List<EegPreProcessor> s = new ArrayList<>();
         s.add(new FiniteCheck());
         s.add(new ChannelMatcher(spec.montage()));
-        s.add(new Resample(spec.sampleRate()));
         if (!Double.isNaN(spec.baselineStart())) {
             s.add(new BaselineCorrection(spec.baselineStart(), spec.baselineEnd()));
         }
+        s.add(new Resample(spec.sampleRate()));
         s.add(new Crop(spec.tmin(), spec.tmax()));
         if (spec.normalization() != null) {
             s.add(spec.normalization());

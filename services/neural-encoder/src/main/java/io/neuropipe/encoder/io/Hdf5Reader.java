@@ -36,7 +36,7 @@ public final class Hdf5Reader {
             return read(hdf, file.toString(), datasetPath);
         } catch (InvalidInputException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw failure(file.toString(), datasetPath, e);
         }
     }
@@ -50,7 +50,7 @@ public final class Hdf5Reader {
             return read(hdf, name, datasetPath);
         } catch (InvalidInputException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw failure(name, datasetPath, e);
         }
     }
@@ -62,7 +62,7 @@ public final class Hdf5Reader {
             return readRow(hdf, file.toString(), datasetPath, index);
         } catch (InvalidInputException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw failure(file.toString(), datasetPath, e);
         }
     }
@@ -75,12 +75,13 @@ public final class Hdf5Reader {
             return readRow(hdf, name, datasetPath, index);
         } catch (InvalidInputException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw failure(name, datasetPath, e);
         }
     }
 
     private FloatNdArray read(HdfFile hdf, String name, String path) {
+        requireComplete(hdf, name);
         Dataset ds = dataset(hdf, name, path);
         int[] dims = ds.getDimensions();
         checkSize(name, path, ds, dims);
@@ -88,6 +89,7 @@ public final class Hdf5Reader {
     }
 
     private float[] readRow(HdfFile hdf, String name, String path, int index) {
+        requireComplete(hdf, name);
         Dataset ds = dataset(hdf, name, path);
         int[] dims = ds.getDimensions();
         if (dims.length < 1) {
@@ -112,11 +114,22 @@ public final class Hdf5Reader {
         return toFloats(flatten(data), name, path);
     }
 
+    /** A file shorter than its superblock's end-of-file address was cut off (an upload or copy that stopped). */
+    private static void requireComplete(HdfFile hdf, String name) {
+        var storage = hdf.getHdfBackingStorage();
+        long eof = storage.getSuperblock().getEndOfFileAddress();
+        long end = storage.getSuperblock().getBaseAddressByte() + eof;
+        if (eof > 0 && end > storage.size()) {
+            throw Bytes.invalid(name, "truncated: the HDF5 superblock says the file ends at byte " + end + ", it has "
+                + storage.size() + " bytes");
+        }
+    }
+
     private Dataset dataset(HdfFile hdf, String name, String path) {
         Node node;
         try {
             node = hdf.getByPath(path);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw Bytes.invalid(name, "has no dataset " + path + " (" + e.getMessage() + ")");
         }
         if (!(node instanceof Dataset ds)) {
@@ -227,7 +240,7 @@ public final class Hdf5Reader {
         }
     }
 
-    private static InvalidInputException failure(String name, String path, RuntimeException e) {
+    private static InvalidInputException failure(String name, String path, Throwable e) {
         return Bytes.invalid(name, "cannot read HDF5 dataset " + path + " (" + e.getClass().getSimpleName()
             + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
     }
