@@ -25,6 +25,15 @@ public record EegSignal(List<String> channels, double sampleRate, double startTi
         }
     }
 
+    /** One trial [channels, samples] starting at the onset (an NPY trial, a JSON tensor), named by {@code channels}. */
+    public static EegSignal trial(List<String> channels, double sampleRate, float[] data) {
+        if (channels.isEmpty() || data.length % channels.size() != 0) {
+            throw new io.neuropipe.runtime.step.InvalidInputException("EEG trial of " + data.length + " values does not split into "
+                + channels.size() + " channels");
+        }
+        return new EegSignal(channels, sampleRate, 0.0, data.length / channels.size(), data);
+    }
+
     public int channelCount() {
         return channels.size();
     }

@@ -103,4 +103,28 @@ class EpocherTest {
         assertThat((double) corrected.get(0).data()[0]).isCloseTo(-0.583199816891721, within(1e-4));
         assertThat((double) corrected.get(1).data()[10 * 250 + 7]).isCloseTo(4.917372396429364, within(1e-4));
     }
+
+    /** EDF+ file -> continuous EEG -> epochs at its annotations -> the ATM model input [63 * 250]. */
+    @Test
+    void zooRecordingToModelInputs() {
+        EdfRecording rec = new EdfReader().read(TestFiles.sample("eeg_sub-01_run-01.edf"));
+        List<String> montage = new java.util.ArrayList<>(rec.channelNames());
+        java.util.Collections.reverse(montage); // a model whose montage order differs from the file's
+        EegPreprocessing pre = EegPreprocessing.forModel(EegPreprocessing.Spec.of(montage, 250, 1.0));
+        EegSignal eeg = rec.toEeg();
+        List<EegSignal> epochs = new Epocher(EpochWindow.of(0.0, 1.0)).epochs(eeg, rec.events("stim/.*"));
+        float[] x = pre.toModelInput(epochs.get(3));
+        assertThat(x).hasSize(63 * 250);
+        // the model's first channel is the file's last (Oz)
+        assertThat(java.util.Arrays.copyOfRange(x, 0, 250)).containsExactly(epochs.get(3).channel(62));
+
+        // the same recording seen at 125 Hz: resampled as a whole, then epoched; 125 samples per second
+        EegSignal slow = rec.toEeg(125.0);
+        assertThat(slow.samples()).isEqualTo(5250 / 2);
+        EegSignal e = new Epocher(EpochWindow.of(0.0, 1.0)).epoch(slow, rec.events().get(0));
+        assertThat(e.samples()).isEqualTo(125);
+        // and a 125 Hz epoch goes through the model chain (upsampled to 250 Hz) to the model shape
+        float[] back = pre.toModelInput(new EegSignal(e.channels(), 125, 0, 125, e.data()));
+        assertThat(back).hasSize(63 * 250);
+    }
 }

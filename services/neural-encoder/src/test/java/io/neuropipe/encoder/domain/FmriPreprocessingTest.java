@@ -3,6 +3,8 @@ package io.neuropipe.encoder.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.neuropipe.encoder.io.NpyReader;
+import io.neuropipe.encoder.io.TestFiles;
 import io.neuropipe.runtime.step.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
@@ -46,5 +48,30 @@ class FmriPreprocessingTest {
             .hasMessageContaining("2 voxels but the subject has 3");
         assertThatThrownBy(() -> p.apply(new float[] {1, Float.NaN, 2})).isInstanceOf(InvalidInputException.class)
             .hasMessageContaining("NaN");
+    }
+
+    /** Same bins as the zoo's {@code neuroshapes.adaptive_max_pool} (the Python used in training). */
+    @Test
+    void poolsTheZooBetasLikeThePythonReference() {
+        float[] row = new NpyReader().read(TestFiles.sample("fmri_subj01_betas.npy")).slice(0);
+        assertThat(row).hasSize(2642);
+        float[] up = AdaptiveMaxPool.pool(row, 8192);
+        assertThat(up[0]).isEqualTo(-0.26340967416763306f);
+        assertThat(up[2]).isEqualTo(-0.26340967416763306f);
+        assertThat(up[4095]).isEqualTo(-0.2748928964138031f);
+        assertThat(up[8191]).isEqualTo(0.3883207142353058f);
+        assertThat(sum(up)).isCloseTo(3382.626165043197, org.assertj.core.api.Assertions.within(1e-3));
+        float[] down = AdaptiveMaxPool.pool(row, 1000);
+        assertThat(down[500]).isEqualTo(1.9864927530288696f);
+        assertThat(down[999]).isEqualTo(0.7851648330688477f);
+        assertThat(sum(down)).isCloseTo(1181.0021563540213, org.assertj.core.api.Assertions.within(1e-3));
+    }
+
+    private static double sum(float[] x) {
+        double s = 0;
+        for (float v : x) {
+            s += v;
+        }
+        return s;
     }
 }

@@ -97,4 +97,38 @@ class Hdf5ReaderTest {
         }
         assertThatThrownBy(() -> reader.read("plain text".getBytes(), "t.h5", "/betas")).isInstanceOf(InvalidInputException.class);
     }
+
+    /** A file written by h5py (HDF5 1.10), as NSD and MindEye write theirs: chunked + gzip int16, float16, big-endian float64. */
+    @Test
+    void readsH5pyFilesWithChunkingCompressionAndHalfFloats() {
+        Path h5py = TestFiles.resource("hdf5/nsd_style.h5");
+        FloatNdArray betas = reader.read(h5py, "/betas");
+        assertThat(betas.shape()).containsExactly(6, 10);
+        assertThat(betas.data()[0]).isEqualTo(-30f);
+        assertThat(betas.data()[59]).isEqualTo(29f);
+        assertThat(reader.readRow(h5py, "/betas", 4)).containsExactly(10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+        assertThat(reader.read(h5py, "/betas_f16").data()).containsExactly(0, 0.5f, 1, 1.5f, 2, 2.5f, 3, 3.5f, 4, 4.5f, 5, 5.5f);
+        assertThat(reader.readRow(h5py, "/betas_f16", 2)).containsExactly(4, 4.5f, 5, 5.5f);
+        assertThat(reader.readRow(h5py, "/subj01/voxels", 1)).containsExactly(4f, 5.5f, -6.75f);
+        assertThatThrownBy(() -> reader.read(h5py, "/labels")).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("/labels holds String, not numbers");
+    }
+
+    @Test
+    void corruptCompressedChunksAreInvalidInput() throws Exception {
+        byte[] bytes = Files.readAllBytes(TestFiles.resource("hdf5/nsd_style.h5"));
+        Random rnd = new Random(11);
+        for (int i = 0; i < 100; i++) {
+            byte[] b = bytes.clone();
+            for (int k = 0; k < 8; k++) {
+                b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+            }
+            try {
+                reader.read(b, "fuzz.h5", "/betas");
+                reader.readRow(b, "fuzz.h5", "/betas_f16", 1);
+            } catch (InvalidInputException expected) {
+                assertThat(expected.getMessage()).startsWith("fuzz.h5");
+            }
+        }
+    }
 }
