@@ -33,6 +33,26 @@ public final class Epocher {
         return out;
     }
 
+    /** The events whose epoch (and baseline) windows lie inside {@code continuous}: to drop, say, a last event cut off by the recording's end. */
+    public List<EegEvent> inside(EegSignal continuous, List<EegEvent> events) {
+        List<EegEvent> ok = new ArrayList<>();
+        for (EegEvent e : events) {
+            double rate = continuous.sampleRate();
+            long onset = Math.round(Math.rint((e.onset() - continuous.startTime()) * rate));
+            long s0 = onset + Math.round(Math.rint(window.tmin() * rate));
+            long s1 = s0 + Math.round(Math.rint((window.tmax() - window.tmin()) * rate));
+            boolean fits = s0 >= 0 && s1 <= continuous.samples();
+            if (window.hasBaseline()) {
+                fits &= onset + Math.round(Math.rint(window.baselineStart() * rate)) >= 0
+                    && onset + Math.round(Math.rint(window.baselineEnd() * rate)) <= continuous.samples();
+            }
+            if (fits) {
+                ok.add(e);
+            }
+        }
+        return ok;
+    }
+
     public EegSignal epoch(EegSignal x, EegEvent event) {
         double rate = x.sampleRate();
         long onset = Math.round(Math.rint((event.onset() - x.startTime()) * rate));

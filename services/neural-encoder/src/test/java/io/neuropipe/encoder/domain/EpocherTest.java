@@ -56,7 +56,11 @@ class EpocherTest {
         assertThatThrownBy(() -> ep.epochs(ramp(), List.of(new EegEvent(0.5, "ok"), new EegEvent(2.5, "stim/late"))))
             .isInstanceOf(InvalidInputException.class).hasMessageContaining("event 'stim/late' at 2.5 s")
             .hasMessageContaining("samples 25..35");
+        assertThat(ep.inside(ramp(), List.of(new EegEvent(0.5, "ok"), new EegEvent(2.5, "late"), new EegEvent(2.0, "last"))))
+            .extracting(EegEvent::label).containsExactly("ok", "last");
         Epocher withBaseline = new Epocher(EpochWindow.of(0.0, 1.0).withBaseline(-0.2, 0));
+        assertThat(withBaseline.inside(ramp(), List.of(new EegEvent(0.1, "early"), new EegEvent(0.2, "ok"))))
+            .extracting(EegEvent::label).containsExactly("ok");
         assertThatThrownBy(() -> withBaseline.epoch(ramp(), new EegEvent(0.1, "early")))
             .isInstanceOf(InvalidInputException.class).hasMessageContaining("baseline window");
     }
