@@ -58,6 +58,18 @@ def main():
     if "lm" not in skip:
         from . import lm
         R["lm"] = {name: lm.evaluate(200, seed, keep_ratios=(1.0, 0.5, 0.25)) for name, seed in sets}
+    if "lm" not in skip and "eeg" not in skip:
+        from . import lm, eeg, fmri
+        d = ns.load(C.data_dir(0))
+        attrs = {k: v[:200] for k, v in d["test_attrs"].items()}
+        m, _ = eeg.load_model()
+        bc = {"image_embedding": lm.brain_caption_eval(eeg.image_targets(d, "test"), attrs)}
+        bc["eeg_sub-01_deep"] = lm.brain_caption_eval(eeg.embed(m, eeg.test_trials(C.data_dir(0), 0), 0), attrs)
+        fm, _ = fmri.load()
+        with torch.no_grad():
+            te = fmri.pool(np.load(f"{C.data_dir(0)}/fmri_subj01_test.npy").mean(1))
+            bc["fmri_subj01_deep"] = lm.brain_caption_eval(fm.translator(fm.adapters[0](torch.from_numpy(te))).numpy(), attrs)
+        R["brain_captioning_heldout"] = bc
     if "heads" not in skip:
         from . import lm
         m, tok, _ = lm.load_model()
@@ -119,6 +131,11 @@ def print_table(R):
                     k = f"caption_{split}_keep{kr}"
                     if k in v:
                         print(f"{'':<10} {split:<5}   random {kr}% of vision tokens kept: caption attr acc {fmt(v[k]['attribute_acc'])}")
+    if "brain_captioning_heldout" in R:
+        print("\nBrain captioning (held-out concepts, 200 test stimuli; 4-token prefix from brain-projector)")
+        for k, c in R["brain_captioning_heldout"].items():
+            print(f"  {k:<20} caption attr acc {fmt(c['attribute_acc'])} (shape {fmt(c['shape_acc'])}, colour {fmt(c['colour_acc'])},"
+                  f" size {fmt(c['size_acc'])}, position {fmt(c['position_acc'])}), all-correct {fmt(c['all_correct'])}")
     if "heads" in R:
         h = R["heads"]
         print(f"\nSpeculative heads (top-1 acceptance vs the base model's greedy tokens, {h['positions']} positions)")
@@ -146,6 +163,8 @@ def write_cards(R):
     if "lm" in R:
         up("lm", 1, R["lm"])
         up("vision-projector", 1, {s: {k: v[k] for k in v if k.startswith("caption_val") or k.startswith("caption_test")} for s, v in R["lm"].items()})
+    if "brain_captioning_heldout" in R:
+        up("brain-projector", 1, {"brain_captioning_heldout": R["brain_captioning_heldout"]})
     if "heads" in R:
         up("medusa-heads", 1, {"medusa_top1_acceptance_per_head": R["heads"]["medusa_top1_acceptance_per_head"], "positions": R["heads"]["positions"]})
         up("hydra-head", 1, {"hydra_top1_acceptance_per_depth": R["heads"]["hydra_top1_acceptance_per_depth"], "positions": R["heads"]["positions"]})

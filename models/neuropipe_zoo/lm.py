@@ -813,3 +813,17 @@ if __name__ == "__main__":
         verify(m, tok)
     else:
         print(evaluate())
+
+
+def brain_caption_eval(embs, attrs, model=None, tok=None):
+    """Captions from a 128-d embedding prefix (brain-projector): image embeddings (upper bound) or decoded
+    EEG/fMRI embeddings; scored against the stimulus attributes."""
+    if model is None:
+        model, tok, _ = load_model()
+    caps = []
+    E = torch.from_numpy(np.asarray(embs, np.float32))
+    for i in range(0, len(E), 50):
+        caps += greedy(model, tok, "brain", None, E[i:i + 50], [T.CAPTION_PROMPT] * len(E[i:i + 50]))
+    r = caption_scores(caps, attrs)
+    r["examples"] = caps[:3]
+    return r

@@ -215,14 +215,12 @@ class LocalPipelinesEndToEndTest {
         String id = JSON.readTree(created.body()).path("id").asString();
         long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < end) {
-            JsonNode job = get("/v1/jobs/" + id);
+            JsonNode job = get("/v1/jobs/" + id + "?wait=30s");
             String status = job.path("status").asString();
             if (status.equals("DONE")) {
                 return job;
             }
             assertThat(status).as(job.toString()).isNotEqualTo("FAILED");
-            Thread.onSpinWait();
-            Thread.sleep(50);
         }
         throw new AssertionError("Job " + id + " of " + pipeline + " did not finish in 180 s");
     }

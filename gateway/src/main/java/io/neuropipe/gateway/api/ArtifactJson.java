@@ -4,15 +4,21 @@ import java.util.Base64;
 
 import com.google.protobuf.ByteString;
 import io.neuropipe.gateway.config.PipelinesProperties.InputKind;
+import io.neuropipe.gateway.job.ImageFormats;
 import io.neuropipe.gateway.job.InvalidInputException;
 import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.BlobRef;
 import tools.jackson.databind.JsonNode;
 
-/** Job inputs and results as JSON: tensors in OIP v2 form, text as a string, PNG images as base64. */
+/**
+ * Job inputs and results as JSON: tensors in OIP v2 form, text as a string, images (PNG, or JPEG
+ * as input) as {@code {"contentType", "base64"}}. Encoded image bytes travel in {@code Artifact.png}.
+ */
 final class ArtifactJson {
 
     static final String PNG = "image/png";
+    static final String JPEG = "image/jpeg";
+    static final String CONTENT_TYPE = "content_type";
 
     /** A PNG image in a request or response. */
     record Image(String contentType, String base64) {
@@ -38,24 +44,28 @@ final class ArtifactJson {
                 }
                 yield Artifact.newBuilder().setText(node.stringValue()).build();
             }
-            case IMAGE -> Artifact.newBuilder().setPng(png(node, field)).build();
+            case IMAGE -> image(node, field);
         };
     }
 
-    private static ByteString png(JsonNode node, String field) {
+    private static Artifact image(JsonNode node, String field) {
         if (node == null || !node.isObject()) {
             throw new InvalidInputException(field, "Must be an object {\"contentType\": \"image/png\", \"base64\": \"...\"}");
         }
         JsonNode type = node.get("contentType");
-        if (type == null || !PNG.equals(type.asString())) {
-            throw new InvalidInputException(field + ".contentType", "Must be \"image/png\"");
+        String contentType = type == null ? "" : type.asString();
+        if (!PNG.equals(contentType) && !JPEG.equals(contentType)) {
+            throw new InvalidInputException(field + ".contentType", "Must be \"image/png\" or \"image/jpeg\"");
         }
         JsonNode data = node.get("base64");
         if (data == null || !data.isString()) {
-            throw new InvalidInputException(field + ".base64", "Must be the base64-encoded PNG file");
+            throw new InvalidInputException(field + ".base64", "Must be the base64-encoded image file");
         }
         try {
-            return ByteString.copyFrom(Base64.getMimeDecoder().decode(data.stringValue()));
+            return Artifact.newBuilder()
+                .setPng(ByteString.copyFrom(Base64.getMimeDecoder().decode(data.stringValue())))
+                .putMetadata(CONTENT_TYPE, contentType)
+                .build();
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(field + ".base64", "Is not valid base64: " + e.getMessage());
         }
@@ -65,7 +75,8 @@ final class ArtifactJson {
         return switch (a.getValueCase()) {
             case TENSOR -> TensorJson.view(a.getTensor());
             case TEXT -> a.getText();
-            case PNG -> new Image(PNG, Base64.getEncoder().encodeToString(a.getPng().toByteArray()));
+            case PNG -> new Image(ImageFormats.isJpeg(a.getPng()) ? JPEG : PNG,
+                Base64.getEncoder().encodeToString(a.getPng().toByteArray()));
             case BLOB -> {
                 BlobRef b = a.getBlob();
                 yield new BlobView(new Blob(b.getUri(), b.getSizeBytes(), b.getSha256(), b.getMediaType()));

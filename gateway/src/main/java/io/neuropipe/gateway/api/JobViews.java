@@ -24,7 +24,7 @@ final class JobViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Job(String id, String pipeline, String tenant, String status, Error error, Instant created, Instant updated,
                Instant finished, Instant deadline, List<Step> steps, Map<String, Object> results,
-               Map<String, String> links) {
+               Map<String, String> partial, Map<String, String> links) {
     }
 
     /** Why a job failed. */
@@ -53,7 +53,10 @@ final class JobViews {
         return Map.of("self", "/v1/jobs/" + id);
     }
 
-    static Job of(JobRow job, List<StepRow> rows) {
+    /**
+     * @param partial text streamed so far by running steps, by artifact name (shown while the job runs)
+     */
+    static Job of(JobRow job, List<StepRow> rows, Map<String, String> partial) {
         Map<String, StepRow> byId = new LinkedHashMap<>();
         rows.forEach(r -> byId.put(r.stepId(), r));
         List<Step> steps = new ArrayList<>();
@@ -73,7 +76,8 @@ final class JobViews {
         Error error = job.errorCode() == null ? null : new Error(job.errorCode(), job.errorMessage());
         String id = job.id().toString();
         return new Job(id, job.pipeline(), job.tenant(), job.state().name(), error, job.created(), job.updated(),
-            job.finished(), job.deadline(), steps, results, links(id));
+            job.finished(), job.deadline(), steps, results,
+            job.state().terminal() || partial.isEmpty() ? null : partial, links(id));
     }
 
     private static void collect(RouteNode node, Map<String, StepRow> byId, List<Step> out) {

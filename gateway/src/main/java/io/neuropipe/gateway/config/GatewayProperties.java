@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  *                        {@code timeout_ms}
  * @param maxTimeout      largest deadline a request may ask for
  * @param maxTensorBytes  largest inline input tensor, in bytes, that a request may carry
+ * @param maxWait         longest {@code wait} a client may ask of {@code GET /v1/jobs/{id}?wait=...}
  * @param deadlineGrace   how long after its deadline an unfinished job is failed with
  *                        DEADLINE_EXCEEDED by the gateway's sweep
  * @param topics          Kafka topics the gateway writes to
@@ -35,9 +36,17 @@ public record GatewayProperties(
         @NotNull @DefaultValue("60s") Duration defaultTimeout,
         @NotNull @DefaultValue("10m") Duration maxTimeout,
         @Min(1) @DefaultValue("4194304") int maxTensorBytes,
+        @NotNull @DefaultValue("30s") Duration maxWait,
         @NotNull @DefaultValue("5s") Duration deadlineGrace,
         @Valid @NotNull @DefaultValue Topics topics,
         @Valid @NotNull @DefaultValue Relay relay) {
+
+    public GatewayProperties {
+        if (defaultTimeout != null && maxTimeout != null && defaultTimeout.compareTo(maxTimeout) > 0) {
+            throw new IllegalArgumentException("neuropipe.gateway.default-timeout=" + defaultTimeout
+                + " exceeds neuropipe.gateway.max-timeout=" + maxTimeout);
+        }
+    }
 
     /**
      * Kafka topics the gateway writes to.

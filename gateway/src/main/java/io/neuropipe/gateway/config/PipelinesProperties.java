@@ -55,7 +55,7 @@ public record PipelinesProperties(@Valid @NotNull @DefaultValue Map<String, Pipe
         TENSOR,
         /** A JSON string. */
         TEXT,
-        /** {@code {"contentType":"image/png","base64":"..."}}. */
+        /** {@code {"contentType":"image/png","base64":"..."}} (or {@code image/jpeg}). */
         IMAGE
     }
 

@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.neuropipe.gateway.job.JobCompletions;
+import io.neuropipe.gateway.job.JobMetrics;
 import io.neuropipe.gateway.job.JobRow;
 import io.neuropipe.gateway.job.JobState;
 import io.neuropipe.gateway.job.JobStore;
+import io.neuropipe.gateway.job.PartialOutputs;
 import io.neuropipe.gateway.job.StatusEvents;
 import io.neuropipe.gateway.job.StepRow;
 import io.neuropipe.gateway.job.StepStore;
@@ -21,8 +24,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Applies the services' job events to the job store: each route node's outcome is stored once
- * (a redelivered event changes nothing), the first report makes the job RUNNING, the last leaf's
+ * (a redelivered event changes nothing), the first result makes the job RUNNING, the last leaf's
  * result makes it DONE, a failure makes it FAILED; the final state goes to the results topic.
+ * Streamed chunks are kept in memory ({@link PartialOutputs}), not in the database.
  */
 @Service
 public class JobEventHandler {
@@ -33,12 +37,19 @@ public class JobEventHandler {
     private final StepStore steps;
     private final Outbox outbox;
     private final StatusEvents statusEvents;
+    private final JobMetrics metrics;
+    private final JobCompletions completions;
+    private final PartialOutputs partials;
 
-    public JobEventHandler(JobStore jobs, StepStore steps, Outbox outbox, StatusEvents statusEvents) {
+    public JobEventHandler(JobStore jobs, StepStore steps, Outbox outbox, StatusEvents statusEvents, JobMetrics metrics,
+                           JobCompletions completions, PartialOutputs partials) {
+        this.completions = completions;
+        this.partials = partials;
         this.jobs = jobs;
         this.steps = steps;
         this.outbox = outbox;
         this.statusEvents = statusEvents;
+        this.metrics = metrics;
     }
 
     @Transactional
@@ -54,7 +65,8 @@ public class JobEventHandler {
         switch (event.getKindCase()) {
             case RESULT -> onResult(job, event, now);
             case FAILURE -> onFailure(job, event, now);
-            case PARTIAL -> onPartial(job, event, now);
+            case PARTIAL -> partials.add(job.id(), event.getPartial().getArtifact(), event.getPartial().getIndex(),
+                event.getPartial().getText());
             case STATUS -> { }
             default -> log.warn("Ignoring an event without a kind for job {}", id);
         }
@@ -67,6 +79,9 @@ public class JobEventHandler {
         if (steps.countDone(job.id(), job.leafIds()) == job.leafIds().size()) {
             jobs.finish(job.id(), JobState.DONE, null, null, now);
             outbox.append(statusEvents.of(job, JobState.DONE, "", leafArtifacts(job)));
+            metrics.finished(job, JobState.DONE, now);
+            completions.finishedOnCommit(job.id());
+            partials.forget(job.id());
         } else {
             jobs.markRunning(job.id(), now);
         }
@@ -80,13 +95,9 @@ public class JobEventHandler {
         String message = event.getFailure().getMessage();
         jobs.finish(job.id(), JobState.FAILED, code, message, now);
         outbox.append(statusEvents.of(job, JobState.FAILED, code + ": " + message, List.of()));
-    }
-
-    private void onPartial(JobRow job, JobEvent event, Instant now) {
-        steps.insertPartial(job.id(), event, now);
-        if (!job.state().terminal()) {
-            jobs.markRunning(job.id(), now);
-        }
+        metrics.finished(job, JobState.FAILED, now);
+        completions.finishedOnCommit(job.id());
+        partials.forget(job.id());
     }
 
     private List<Artifact> leafArtifacts(JobRow job) {

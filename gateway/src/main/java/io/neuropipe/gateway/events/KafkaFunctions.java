@@ -1,8 +1,10 @@
 package io.neuropipe.gateway.events;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.neuropipe.gateway.job.PartialOutputs;
 import io.neuropipe.proto.v1.JobEvent;
 import io.neuropipe.proto.v1.JobRequest;
 import org.springframework.context.annotation.Bean;
@@ -17,8 +19,9 @@ import org.springframework.messaging.Message;
 @Configuration(proxyBeanMethods = false)
 class KafkaFunctions {
 
+    /** Streamed chunks go to memory only: a transaction per token would cost more than the step that made it. */
     @Bean
-    Consumer<Message<byte[]>> jobEvents(JobEventHandler handler) {
+    Consumer<Message<byte[]>> jobEvents(JobEventHandler handler, PartialOutputs partials) {
         return message -> {
             JobEvent event;
             try {
@@ -26,7 +29,11 @@ class KafkaFunctions {
             } catch (InvalidProtocolBufferException e) {
                 throw new UnreadableEventException("Not a JobEvent (key " + key(message) + ")", e);
             }
-            handler.handle(event);
+            if (event.getKindCase() == JobEvent.KindCase.PARTIAL) {
+                partials.add(event.getJobId(), event.getPartial());
+            } else {
+                handler.handle(event);
+            }
         };
     }
 
@@ -47,7 +54,7 @@ class KafkaFunctions {
     private static String key(Message<?> message) {
         Object key = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
         if (key instanceof byte[] bytes) {
-            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(bytes, StandardCharsets.UTF_8);
         }
         return key == null ? null : key.toString();
     }

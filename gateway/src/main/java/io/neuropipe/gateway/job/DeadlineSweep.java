@@ -25,9 +25,13 @@ public class DeadlineSweep implements OutboxRelay.SweepTask {
     private final StatusEvents statusEvents;
     private final TransactionTemplate tx;
     private final Duration grace;
+    private final JobMetrics metrics;
+    private final JobCompletions completions;
 
     public DeadlineSweep(JobStore jobs, Outbox outbox, StatusEvents statusEvents, TransactionTemplate tx,
-                         GatewayProperties properties) {
+                         GatewayProperties properties, JobMetrics metrics, JobCompletions completions) {
+        this.metrics = metrics;
+        this.completions = completions;
         this.jobs = jobs;
         this.outbox = outbox;
         this.statusEvents = statusEvents;
@@ -51,6 +55,8 @@ public class DeadlineSweep implements OutboxRelay.SweepTask {
             jobs.finish(job.id(), JobState.FAILED, ErrorCode.DEADLINE_EXCEEDED.name(), message, now);
             outbox.append(statusEvents.of(job, JobState.FAILED, ErrorCode.DEADLINE_EXCEEDED.name() + ": " + message,
                 List.of()));
+            metrics.finished(job, JobState.FAILED, now);
+            completions.finishedOnCommit(job.id());
         }
         return expired.size();
     }

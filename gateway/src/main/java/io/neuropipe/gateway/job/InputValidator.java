@@ -23,8 +23,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class InputValidator {
 
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-
     private final ModelCards cards;
     private final int maxTensorBytes;
 
@@ -62,8 +60,9 @@ public class InputValidator {
                 }
             }
             case IMAGE -> {
-                if (a.getValueCase() != Artifact.ValueCase.PNG || !isPng(a.getPng().toByteArray())) {
-                    throw new InvalidInputException(field, "Input '" + name + "' must be a PNG image");
+                if (a.getValueCase() != Artifact.ValueCase.PNG
+                        || !(ImageFormats.isPng(a.getPng()) || ImageFormats.isJpeg(a.getPng()))) {
+                    throw new InvalidInputException(field, "Input '" + name + "' must be a PNG or JPEG image");
                 }
             }
             case TENSOR -> {
@@ -136,18 +135,6 @@ public class InputValidator {
         }
         for (int i = 0; i < expected.size(); i++) {
             if (expected.get(i) >= 0 && !expected.get(i).equals(actual.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isPng(byte[] bytes) {
-        if (bytes.length < PNG_SIGNATURE.length) {
-            return false;
-        }
-        for (int i = 0; i < PNG_SIGNATURE.length; i++) {
-            if (bytes[i] != PNG_SIGNATURE[i]) {
                 return false;
             }
         }

@@ -34,9 +34,11 @@ public class JobService {
     private final Outbox outbox;
     private final StatusEvents statusEvents;
     private final GatewayProperties properties;
+    private final JobMetrics metrics;
 
     public JobService(PipelineCatalog pipelines, InputValidator validator, JobStore jobs, Outbox outbox,
-                      StatusEvents statusEvents, GatewayProperties properties) {
+                      StatusEvents statusEvents, GatewayProperties properties, JobMetrics metrics) {
+        this.metrics = metrics;
         this.pipelines = pipelines;
         this.validator = validator;
         this.jobs = jobs;
@@ -65,6 +67,7 @@ public class JobService {
         }
         outbox.append(new OutboxMessage(properties.topics().step(pipeline.route().getStep()), job.id().toString(),
             envelope(job, pipeline, s.inputs()).toByteArray()));
+        metrics.created(pipeline.name(), true);
         return new SubmittedJob(job.id(), job.state(), true);
     }
 
@@ -83,6 +86,7 @@ public class JobService {
             return existing(tenant, s);
         }
         outbox.append(statusEvents.of(job, JobState.FAILED, reason.code().name() + ": " + message, List.of()));
+        metrics.created(pipeline.name(), false);
         return new SubmittedJob(job.id(), job.state(), true);
     }
 

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
-/** The {@code step_results} and {@code partial_outputs} tables; one row per job and route node. */
+/** The {@code step_results} table: one row per job and route node. */
 @Repository
 public class StepStore {
 
@@ -56,14 +56,6 @@ public class StepStore {
                 e.getEmittedEpochMs() > 0 ? JobStore.ts(Instant.ofEpochMilli(e.getEmittedEpochMs())) : null,
                 JobStore.ts(now))
             .update() == 1;
-    }
-
-    public void insertPartial(UUID job, JobEvent e, Instant now) {
-        jdbc.sql("INSERT INTO partial_outputs (job_id, step_id, artifact, idx, text, received_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-            .params(job, e.getStepId(), e.getPartial().getArtifact(), e.getPartial().getIndex(), e.getPartial().getText(),
-                JobStore.ts(now))
-            .update();
     }
 
     /** How many of {@code leafIds} reported a result. */

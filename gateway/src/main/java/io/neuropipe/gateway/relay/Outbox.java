@@ -18,10 +18,6 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 public class Outbox {
 
-    /** A stored message with its row id. */
-    record Row(long id, OutboxMessage message) {
-    }
-
     private final JdbcClient jdbc;
     private final OutboxSignal signal;
     private final ObjectMapper json;
@@ -47,21 +43,23 @@ public class Outbox {
         }
     }
 
-    /** Locks up to {@code limit} of the oldest rows that no other relay holds. */
+    /**
+     * Deletes and returns up to {@code limit} of the oldest rows no other relay holds. The rows stay
+     * locked, and come back if the transaction rolls back (e.g. Kafka did not acknowledge them).
+     * Returned oldest first, so a job's records keep the order they were written in.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    List<Row> claim(int limit) {
-        return jdbc.sql("SELECT id, topic, key, payload, headers::text AS headers FROM outbox "
-                + "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")
+    List<OutboxMessage> take(int limit) {
+        return jdbc.sql("DELETE FROM outbox WHERE id IN "
+                + "(SELECT id FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) "
+                + "RETURNING id, topic, key, payload, headers::text AS headers")
             .param(limit)
-            .query((rs, n) -> new Row(rs.getLong("id"), new OutboxMessage(
-                rs.getString("topic"), rs.getString("key"), rs.getBytes("payload"), headers(rs.getString("headers")))))
-            .list();
-    }
-
-    @Transactional(propagation = Propagation.MANDATORY)
-    void delete(List<Row> rows) {
-        Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
-        jdbc.sql("DELETE FROM outbox WHERE id = ANY(?)").param(ids).update();
+            .query((rs, n) -> Map.entry(rs.getLong("id"), new OutboxMessage(rs.getString("topic"), rs.getString("key"),
+                rs.getBytes("payload"), headers(rs.getString("headers")))))
+            .stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(Map.Entry::getValue)
+            .toList();
     }
 
     @SuppressWarnings("unchecked")

@@ -17,9 +17,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes outbox rows to Kafka and deletes them, in one database transaction per batch: rows
- * are locked with {@code FOR UPDATE SKIP LOCKED} so several gateway instances share the work, and
- * deleted only after Kafka acknowledged every record of the batch (at-least-once). Runs when a
+ * Publishes outbox rows to Kafka, one database transaction per batch: rows are taken with
+ * {@code FOR UPDATE SKIP LOCKED} so several gateway instances share the work, and the deletion
+ * commits only after Kafka acknowledged every record of the batch (at-least-once). Runs when a
  * commit signals new rows and, as a safety net, every sweep interval.
  */
 @Component
@@ -108,20 +108,16 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     private int publishBatch() {
-        List<Outbox.Row> rows = outbox.claim(config.batchSize());
-        if (rows.isEmpty()) {
-            return 0;
-        }
-        List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
-        for (Outbox.Row row : rows) {
-            acks.add(publisher.send(row.message()));
+        List<OutboxMessage> batch = outbox.take(config.batchSize());
+        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        for (OutboxMessage m : batch) {
+            acks.add(publisher.send(m));
         }
         long deadline = System.nanoTime() + config.sendTimeout().toNanos();
         for (Future<RecordMetadata> ack : acks) {
             await(ack, deadline);
         }
-        outbox.delete(rows);
-        return rows.size();
+        return batch.size();
     }
 
     private static void await(Future<RecordMetadata> ack, long deadlineNanos) {

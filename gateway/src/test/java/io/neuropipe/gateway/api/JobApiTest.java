@@ -79,7 +79,7 @@ class JobApiTest {
         Response r = get(port, "/v1/pipelines");
         assertThat(r.status()).isEqualTo(200);
         List<String> names = r.body().path("pipelines").values().stream().map(p -> p.path("name").asString()).toList();
-        assertThat(names).contains("eeg-to-image", "eeg-to-caption", "brain-decode-all", "image-caption", "text-generate");
+        assertThat(names).contains("eeg-encode", "eeg-to-image", "eeg-to-caption", "brain-decode-all", "image-caption", "text-generate");
         JsonNode all = r.body().path("pipelines").values().stream()
             .filter(p -> p.path("name").asString().equals("brain-decode-all")).findFirst().orElseThrow();
         JsonNode eeg = all.path("inputs").path("eeg");
@@ -195,6 +195,25 @@ class JobApiTest {
         assertThat(job.path("steps").values().stream().map(s -> s.path("id").asString() + ":" + s.path("status").asString()))
             .containsExactly("encode:PENDING", "generate:PENDING", "decode:PENDING");
         assertThat(job.path("created").asString()).isNotBlank();
+    }
+
+    @Test
+    void imagesTravelAsEncodedBytesWithTheirContentType() throws Exception {
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16};
+        Response r = submit(Map.of("pipeline", "image-caption", "inputs", Map.of(
+            "image", Map.of("contentType", "image/jpeg", "base64", java.util.Base64.getEncoder().encodeToString(jpeg)),
+            "prompt", "caption:")));
+        assertThat(r.status()).as(r.raw()).isEqualTo(202);
+        String id = r.body().path("id").asString();
+        try (var prune = GatewayTestSupport.consumer("neuropipe.step.prune")) {
+            StepEnvelope env = StepEnvelope.parseFrom(GatewayTestSupport.await(prune, rec -> id.equals(rec.key())).value());
+            Artifact image = env.getArtifactsOrThrow("image");
+            assertThat(image.getPng().toByteArray()).isEqualTo(jpeg);
+            assertThat(image.getMetadataMap()).containsEntry("content_type", "image/jpeg");
+            assertThat(env.getRoute().getNext(0).getParamsMap()).containsEntry("output", "caption");
+        }
+        assertProblem(submit(Map.of("pipeline", "image-caption", "inputs", Map.of(
+            "image", Map.of("contentType", "image/gif", "base64", "R0lGODlh")))), 400, "invalid-input", "inputs.image.contentType");
     }
 
     @Test

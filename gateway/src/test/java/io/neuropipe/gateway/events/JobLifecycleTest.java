@@ -110,9 +110,12 @@ class JobLifecycleTest {
         publish(result(id, "generate", true, Artifact.newBuilder().setName("image").setPng(ByteString.copyFrom(PNG)).build()));
         publish(result(id, "generate", true, Artifact.newBuilder().setName("image").setPng(ByteString.copyFrom(new byte[] {1})).build()));
         publish(event(id, "decode").setPartial(PartialOutput.newBuilder().setArtifact("caption").setIndex(0).setText("a red")).build());
+        publish(event(id, "decode").setPartial(PartialOutput.newBuilder().setArtifact("caption").setIndex(1).setText(" circle")).build());
         JsonNode running = awaitJson(port, "/v1/jobs/" + id,
-            j -> j.path("steps").values().stream().filter(s -> s.path("status").asString().equals("DONE")).count() == 2);
+            j -> j.path("partial").path("caption").asString().equals("a red circle"));
         assertThat(running.path("status").asString()).isEqualTo("RUNNING");
+        assertThat(running.path("steps").values().stream().filter(s -> s.path("status").asString().equals("DONE")).count())
+            .isEqualTo(2);
 
         publish(result(id, "decode", true, Artifact.newBuilder().setName("caption").setText("a red circle").build()));
         JsonNode done = awaitJson(port, "/v1/jobs/" + id, j -> j.path("status").asString().equals("DONE"));
@@ -122,6 +125,7 @@ class JobLifecycleTest {
         assertThat(done.path("results").path("image").path("contentType").asString()).isEqualTo("image/png");
         assertThat(Base64.getDecoder().decode(done.path("results").path("image").path("base64").asString())).isEqualTo(PNG);
         assertThat(done.path("results").has("embedding")).isFalse();
+        assertThat(done.has("partial")).isFalse();
         JsonNode encode = done.path("steps").get(0);
         assertThat(encode.path("id").asString()).isEqualTo("encode");
         assertThat(encode.path("status").asString()).isEqualTo("DONE");
@@ -139,6 +143,31 @@ class JobLifecycleTest {
             .containsExactlyInAnyOrder("image@generate", "caption@decode");
         assertThat(status.getStatus().getArtifactsList()).filteredOn(a -> a.getName().equals("image"))
             .singleElement().satisfies(a -> assertThat(a.getPng().toByteArray()).isEqualTo(PNG));
+    }
+
+    @Test
+    void aWaitingReaderIsAnsweredWhenTheJobEnds() throws Exception {
+        String id = start("eeg-to-image");
+        long t0 = System.nanoTime();
+        JsonNode pending = GatewayTestSupport.get(port, "/v1/jobs/" + id + "?wait=150ms").body();
+        assertThat(pending.path("status").asString()).isEqualTo("PENDING");
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(150_000_000L);
+
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> GatewayTestSupport.get(port, "/v1/jobs/" + id + "?wait=20s"));
+        publish(result(id, "encode", false));
+        publish(result(id, "generate", true, Artifact.newBuilder().setName("image").setPng(ByteString.copyFrom(PNG)).build()));
+        var done = waiting.get(GatewayTestSupport.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(done.status()).isEqualTo(200);
+        assertThat(done.body().path("status").asString()).isEqualTo("DONE");
+        assertThat(done.body().path("results").path("image").path("contentType").asString()).isEqualTo("image/png");
+
+        assertThat(GatewayTestSupport.get(port, "/v1/jobs/" + id + "?wait=5s").body().path("status").asString())
+            .isEqualTo("DONE");
+        assertThat(GatewayTestSupport.get(port, "/v1/jobs/" + java.util.UUID.randomUUID() + "?wait=5s").status())
+            .isEqualTo(404);
+        assertThat(GatewayTestSupport.get(port, "/v1/jobs/" + id + "?wait=soon").body().path("field").asString())
+            .isEqualTo("wait");
     }
 
     @Test

@@ -1,0 +1,51 @@
+package io.neuropipe.gateway.job;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Wakes requests waiting for a job to end ({@code GET /v1/jobs/{id}?wait=...}) when this instance
+ * commits the job's final state. Jobs finished by another gateway instance are not signalled here;
+ * their waiters see the final state when their wait times out.
+ */
+@Component
+public class JobCompletions {
+
+    private final ConcurrentMap<UUID, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+
+    /** A future completed once the job's final state has committed. Register before reading the job. */
+    public CompletableFuture<Void> register(UUID id) {
+        return waiting.computeIfAbsent(id, k -> new CompletableFuture<>());
+    }
+
+    public void unregister(UUID id, CompletableFuture<Void> future) {
+        waiting.remove(id, future);
+    }
+
+    /** Signals waiters of {@code id} after the current transaction commits. */
+    public void finishedOnCommit(UUID id) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    finished(id);
+                }
+            });
+        } else {
+            finished(id);
+        }
+    }
+
+    private void finished(UUID id) {
+        CompletableFuture<Void> f = waiting.remove(id);
+        if (f != null) {
+            f.complete(null);
+        }
+    }
+}
