@@ -11,7 +11,7 @@ import java.util.Arrays;
  * @param positions    [count] original grid index (row * grid + col) of each token; for a merged token,
  *                     the grid index of the window's destination token
  * @param clsAttention [count] CLS -> patch attention per token, averaged over heads; a merged token carries
- *                     the sum over the patches it stands for (ToMe's proportional attention)
+ *                     the size-weighted mean over the patches it stands for
  * @param grid         side of the original patch grid
  * @param sizes        [count] number of original patches each token stands for (1 unless merged)
  * @param keys         [count] true for MustDrop key tokens, which later stages must never drop

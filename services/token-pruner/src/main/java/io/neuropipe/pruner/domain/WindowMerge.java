@@ -8,8 +8,9 @@ import java.util.stream.IntStream;
  * no self pairs) is at least the threshold is merged into its destination token by size-weighted average
  * (ToMe's {@code merge_wavg}: {@code x_dst = sum(s_i x_i) / sum(s_i)}, {@code s_dst = sum(s_i)}); the other
  * tokens of the window disappear. A merged token keeps the destination's grid position, its CLS attention
- * becomes the sum of its members' (ToMe's proportional attention: a token standing for s patches draws their
- * combined attention) and it is a key token if any member was.
+ * becomes the size-weighted mean of its members' (what a ViT without proportional attention gives a token whose
+ * key is the members' average; a sum would let every merged background window outrank the object's tokens
+ * and fill MustDrop's key set with background) and it is a key token if any member was.
  *
  * <p>Destination: the window's centre token, {@code (r0 + (rows - 1) / 2, c0 + (cols - 1) / 2)}.
  * Edges: when the grid side is not a multiple of {@code w} (16 = 5 * 3 + 1), the last row and column of
@@ -77,7 +78,7 @@ public final class WindowMerge {
                         sum[d] += s * all.tokens()[m * dim + d];
                     }
                     size += s;
-                    att += all.clsAttention()[m];
+                    att += s * all.clsAttention()[m];
                     key |= all.keys()[m];
                     gone[m] = m != dst;
                 }
@@ -85,7 +86,7 @@ public final class WindowMerge {
                     tokens[dst * dim + d] = (float) (sum[d] / size);
                 }
                 sizes[dst] = (float) size;
-                attention[dst] = (float) att;
+                attention[dst] = (float) (att / size);
                 keys[dst] = key;
                 windows++;
                 mergedTokens += members.length - 1;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * Worked example on a 6x6 grid (four 3x3 windows): window A (rows 0-2, cols 0-2) holds k * [1, 2, 2] for
  * k = 1..9 (all parallel: mean cosine 1), window D (rows 3-5, cols 3-5) nine copies of [-3, 1, 0.5]; windows
  * B and C hold one-hot vectors e_((r + c) mod 3), three of each kind: 9 of 36 pairs have cosine 1, the rest 0,
- * mean 0.25. Attention 0.01 everywhere except grid positions 4 (0.5), 25 (0.3) and 17 (0.2).
+ * mean 0.25. Attention 0.05 in window A, 0.01 elsewhere except grid positions 4 (0.5), 25 (0.3) and 17 (0.2).
  */
 class MustDropPruningTest {
 
@@ -40,6 +40,11 @@ class MustDropPruningTest {
     private static float[] attention() {
         float[] a = new float[G * G];
         Arrays.fill(a, 0.01f);
+        for (int i = 0; i < a.length; i++) {
+            if (i / G < 3 && i % G < 3) {
+                a[i] = 0.05f;
+            }
+        }
         a[4] = 0.5f;
         a[25] = 0.3f;
         a[17] = 0.2f;
@@ -69,7 +74,8 @@ class MustDropPruningTest {
         assertThat(TestTokens.row(kept, d)).containsExactly(-3, 1, 0.5f);
         assertThat(kept.sizes()[a]).isEqualTo(9);
         assertThat(kept.sizes()[d]).isEqualTo(9);
-        assertThat(kept.clsAttention()[a]).isCloseTo(0.09f, within(1e-6f)); // sum of its nine patches
+        assertThat(kept.clsAttention()[a]).isCloseTo(0.05f, within(1e-7f)); // mean of its nine patches
+        assertThat(kept.clsAttention()[d]).isCloseTo(0.01f, within(1e-7f));
         for (int k = 0; k < kept.count(); k++) {
             if (k != a && k != d) {
                 assertThat(kept.sizes()[k]).isEqualTo(1);
@@ -98,7 +104,7 @@ class MustDropPruningTest {
         VisionTokens tight = prune("ratio", "0.03").kept();
         assertThat(tight.positions()).containsExactly(4, 17, 25);
         assertThat(tight.keyIndices()).containsExactly(0, 1, 2);
-        // ceil(0.1 * 36) = 4: keys + the most attended other token, merged A (0.09; ties D, lower index wins)
+        // ceil(0.1 * 36) = 4: keys + the most attended other token, merged A (0.05)
         VisionTokens four = prune("ratio", "0.1").kept();
         assertThat(four.positions()).containsExactly(4, 7, 17, 25);
         assertThat(four.sizes()).containsExactly(1, 9, 1, 1);
@@ -110,13 +116,15 @@ class MustDropPruningTest {
     @Test
     void sizesAlreadyThereWeighTheAverage() {
         // 3x3 grid, one window: token i = (i + 1) * [1, 0], token 0 already stands for 2 patches
-        VisionTokens base = TestTokens.grid(3, i -> new float[] {i + 1, 0}, new float[9]);
+        float[] attention = {0.5f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f};
+        VisionTokens base = TestTokens.grid(3, i -> new float[] {i + 1, 0}, attention);
         float[] sizes = {2, 1, 1, 1, 1, 1, 1, 1, 1};
         VisionTokens sized = new VisionTokens(base.tokens(), 9, 2, base.positions(), base.clsAttention(), 3, sizes, new boolean[9]);
         WindowMerge.Merged m = WindowMerge.merge(sized, 3, 0.8);
         assertThat(m.tokens().positions()).containsExactly(4);
         assertThat(m.tokens().sizes()).containsExactly(10);
         assertThat(m.tokens().tokens()).containsExactly(4.6f, 0); // (2 * 1 + 2 + 3 + ... + 9) / 10
+        assertThat(m.tokens().clsAttention()[0]).isCloseTo(0.3f, within(1e-7f)); // (2 * 0.5 + 8 * 0.25) / 10
     }
 
     @Test
