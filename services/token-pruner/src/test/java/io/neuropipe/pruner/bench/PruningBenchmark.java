@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.neuropipe.proto.v1.DataType;
+import io.neuropipe.proto.v1.Tensor;
 import io.neuropipe.pruner.config.PrunerProperties;
 import io.neuropipe.pruner.domain.ClsTopKPruning;
 import io.neuropipe.pruner.domain.DamroPruning;
@@ -49,13 +52,12 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  * Vision position ids are the kept tokens' grid indices and the text starts at 256, as in the decoder.
  *
- * <p>Run from the repository root:
- * <pre>
- * ./mvnw -B -o -q -pl services/token-pruner -am test-compile dependency:build-classpath \
- *     -Dmdep.outputFile=$PWD/services/token-pruner/target/bench.cp -Dmdep.includeScope=test
- * java -cp services/token-pruner/target/test-classes:services/token-pruner/target/classes:$(cat services/token-pruner/target/bench.cp) \
- *     -Dneuropipe.root=. -Dbench.repeats=20 io.neuropipe.pruner.bench.PruningBenchmark [out.md]
- * </pre>
+ * <p>Run: see {@link PruningBenchmarkRun} (through Surefire; a plain {@code java -cp} launch crashed in ONNX
+ * Runtime's native library on the build machine). System properties: {@code neuropipe.root} (repository root),
+ * {@code bench.repeats} (timed prefills per image and configuration, default 20), {@code bench.timed}
+ * (images whose prefill is timed, default 24: the time depends on the token count only), {@code bench.images}
+ * (a folder with {@code index.json}, and {@code images.u8} for entries named {@code #i}; default
+ * {@code models/samples}; {@code src/test/python/heldout_images.py} writes the zoo's 200 held-out test images).
  */
 public final class PruningBenchmark {
 
@@ -75,6 +77,7 @@ public final class PruningBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("neuropipe.root", "."));
+        System.out.println("pruning benchmark on " + root.toAbsolutePath().normalize());
         int repeats = Integer.getInteger("bench.repeats", 20);
         Path repository = root.resolve("models/repository");
         var threads = new OnnxRuntimeProperties(OnnxRuntimeProperties.ExecutionProvider.CPU, 0, 0, false, "", false, 1, 1);
@@ -82,19 +85,23 @@ public final class PruningBenchmark {
                 Duration.ZERO, true), new ExecutionProviders(threads), new SimpleMeterRegistry())) {
             for (String needed : List.of("image-encoder", "lm", "lm-embed", "vision-projector")) {
                 if (!models.names().contains(needed)) {
-                    System.err.println("models/repository has no '" + needed + "' yet; nothing to measure");
-                    System.exit(2);
+                    throw new IllegalStateException("models/repository has no '" + needed + "'");
                 }
             }
             PrunerProperties props = new PrunerProperties("image-encoder", "none", 1 << 22, 2048);
             VisionEncoderEngine encoder = new VisionEncoderEngine(models, props);
             ImagePreprocessor preprocessor = new ImagePreprocessor(encoder.card(), props.maxImageBytes(), props.maxImageSide());
-            List<Sample> samples = samples(root.resolve("models/samples"), encoder, preprocessor);
+            String images = System.getProperty("bench.images", "");
+            Path dir = images.isEmpty() ? root.resolve("models/samples") : Path.of(images);
+            List<Sample> samples = samples(dir, encoder, preprocessor);
+            int timed = Math.min(samples.size(), Integer.getInteger("bench.timed", 24));
             try (LanguageModelProbe probe = new LanguageModelProbe(models)) {
                 StringBuilder table = new StringBuilder();
-                table.append("Pruning benchmark: ").append(samples.size()).append(" sample images (models/samples), lm ")
-                    .append(models.card("lm").id()).append(", image-encoder ").append(encoder.card().id()).append(", prefill median of ")
-                    .append(repeats).append(" runs, CPU, 1 thread\n\n")
+                table.append("Pruning benchmark: ").append(samples.size()).append(" images (").append(dir.getFileName())
+                    .append("), ").append(samples.stream().mapToInt(s -> s.qa().size()).sum()).append(" questions; lm ")
+                    .append(models.card("lm").id()).append(", image-encoder ").append(encoder.card().id())
+                    .append("; prefill = median of ").append(repeats).append(" runs on each of the first ").append(timed)
+                    .append(" images, CPU, 1 intra-op thread\n\n")
                     .append("| strategy | setting | kept tokens (mean) | kept % | prefill ms | speed-up | est. FLOPs saved "
                         + "| caption attr. acc | shape | colour | size | position | question acc |\n")
                     .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -106,18 +113,21 @@ public final class PruningBenchmark {
                     int[] attributeHits = new int[4];
                     int questions = 0;
                     int answered = 0;
-                    for (Sample s : samples) {
+                    for (int i = 0; i < samples.size(); i++) {
+                        Sample s = samples.get(i);
                         VisionTokens kept = config.strategy().prune(s.tokens(), StepParams.of(config.params(), Map.of())).kept();
                         tokens += kept.count();
                         flops += PrefillFlops.savedRatio(kept.count(), s.tokens().count());
                         LanguageModelProbe.Sequence caption = probe.sequence(kept, "caption:");
-                        probe.prefillNanos(caption);
-                        long[] runs = new long[repeats];
-                        for (int r = 0; r < repeats; r++) {
-                            runs[r] = probe.prefillNanos(caption);
+                        if (i < timed) {
+                            probe.prefillNanos(caption);
+                            long[] runs = new long[repeats];
+                            for (int r = 0; r < repeats; r++) {
+                                runs[r] = probe.prefillNanos(caption);
+                            }
+                            Arrays.sort(runs);
+                            millis += runs[repeats / 2] / 1e6;
                         }
-                        Arrays.sort(runs);
-                        millis += runs[repeats / 2] / 1e6;
                         Map<String, String> parsed = parse(probe.greedy(caption, 24));
                         int a = 0;
                         for (String key : List.of("shape", "colour", "size", "position")) {
@@ -130,7 +140,7 @@ public final class PruningBenchmark {
                         }
                     }
                     int n = samples.size();
-                    double ms = millis / n;
+                    double ms = millis / timed;
                     if (config.label().equals("none")) {
                         baseline = ms;
                     }
@@ -169,10 +179,22 @@ public final class PruningBenchmark {
 
     private static List<Sample> samples(Path dir, VisionEncoderEngine encoder, ImagePreprocessor preprocessor) throws Exception {
         JsonNode index = JsonMapper.builder().build().readTree(Files.readString(dir.resolve("index.json")));
+        byte[] packed = Files.exists(dir.resolve("images.u8")) ? Files.readAllBytes(dir.resolve("images.u8")) : null;
+        int side = preprocessor.size();
+        int bytesPerImage = side * side * 3;
         List<Sample> samples = new ArrayList<>();
         for (JsonNode stim : index.path("stimuli")) {
             String file = stim.path("file").asString();
-            VisionTokens tokens = encoder.encode(preprocessor.toPixels(Files.readAllBytes(dir.resolve(file))), preprocessor.size());
+            float[] pixels;
+            if (file.startsWith("#")) {
+                // one image of images.u8 (uint8 [n, side, side, 3]), through the UINT8 tensor input path
+                int i = Integer.parseInt(file.substring(1));
+                pixels = preprocessor.toPixels(Tensor.newBuilder().setDtype(DataType.UINT8).addShape(side).addShape(side).addShape(3)
+                    .setRawData(ByteString.copyFrom(packed, i * bytesPerImage, bytesPerImage)).build());
+            } else {
+                pixels = preprocessor.toPixels(Files.readAllBytes(dir.resolve(file)));
+            }
+            VisionTokens tokens = encoder.encode(pixels, side);
             Map<String, String> attributes = new LinkedHashMap<>();
             for (String key : List.of("shape", "colour", "size", "position")) {
                 attributes.put(key, stim.path(key).asString());
