@@ -53,6 +53,8 @@ public final class LocalStack implements AutoCloseable {
             gateway.put("spring.datasource.url", postgres.jdbcUrl(DATABASE));
             gateway.put("spring.datasource.username", EmbeddedPostgresServer.USER);
             gateway.put("spring.datasource.password", "");
+            // Local mode is a single-user developer setup: no API keys (see the gateway's auth settings).
+            gateway.put("neuropipe.gateway.auth.enabled", false);
             gateway.put("neuropipe.gateway.model-repository", options.modelRepository().toAbsolutePath().toString());
             start("gateway", GatewayApplication.builder(), gateway);
             return this;
@@ -80,7 +82,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void start(String name, SpringApplicationBuilder builder, Map<String, Object> props) {
-        ConfigurableApplicationContext context = builder.properties(props).run();
+        // Command-line arguments outrank each application's own config file (default properties would not).
+        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        ConfigurableApplicationContext context = builder.run(args);
         apps.add(context);
         if (context instanceof WebServerApplicationContext web) {
             ports.put(name, web.getWebServer().getPort());
