@@ -21,6 +21,7 @@ import io.neuropipe.generator.engine.SampleRequest;
 import io.neuropipe.generator.engine.SampleResult;
 import io.neuropipe.generator.engine.UnetRunner;
 import io.neuropipe.generator.engine.UnetSpec;
+import io.neuropipe.runtime.config.OnnxRuntimeProperties;
 import io.neuropipe.runtime.step.StepParams;
 
 /**
@@ -28,7 +29,7 @@ import io.neuropipe.runtime.step.StepParams;
  * the mean pixel difference between their images, and throughput of concurrent generations with
  * and without batching UNet calls across requests. Not a test: run it by hand (see the report).
  *
- * <p>Args: {@code seeds=6 steps=50 requests=16 concurrency=8 batch=8 delayMs=1}; the UNet comes from
+ * <p>Args: {@code seeds=6 steps=50 requests=16 concurrency=8 batch=8 delayMs=1 threads=0} (threads: ORT intra-op threads, 0 = ORT's default); the UNet comes from
  * {@code -Dneuropipe.generator.models} or {@code <neuropipe.root>/models/repository}.
  */
 public final class GeneratorBenchmark {
@@ -48,15 +49,18 @@ public final class GeneratorBenchmark {
         int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "8"));
         int batch = Integer.parseInt(a.getOrDefault("batch", "8"));
         int delayMs = Integer.parseInt(a.getOrDefault("delayMs", "1"));
-        try (RealUnet unet = RealUnet.load()) {
+        int threads = Integer.parseInt(a.getOrDefault("threads", "0"));
+        try (RealUnet unet = RealUnet.load(new OnnxRuntimeProperties(OnnxRuntimeProperties.ExecutionProvider.CPU, 0, 0, false, "",
+                false, threads, 0))) {
             DirectUnetRunner direct = new DirectUnetRunner(unet.engine);
             UnetSpec spec = direct.spec();
-            System.out.printf("UNet %s (sha %s..) + %s (sha %s..), %d steps, guidance 3.0, %d seeds, CPU cores %d%n", spec.encoderId(),
-                spec.encoderSha256().substring(0, 12), spec.decoderId(), spec.decoderSha256().substring(0, 12), steps, seeds,
-                Runtime.getRuntime().availableProcessors());
+            System.out.printf("UNet %s (sha %s..) + %s (sha %s..), %d steps, guidance 3.0, %d seeds, CPU cores %d, ORT intra-op threads %s%n",
+                spec.encoderId(), spec.encoderSha256().substring(0, 12), spec.decoderId(), spec.decoderSha256().substring(0, 12), steps,
+                seeds, Runtime.getRuntime().availableProcessors(), threads == 0 ? "default" : Integer.toString(threads));
             List<Mode> modes = List.of(new Mode("full UNet (propagation=off)", "off", false, false),
                 new Mode("keysteps, sequential", "keysteps", false, true),
                 new Mode("keysteps, parallel", "keysteps", true, true),
+                new Mode("keysteps, sequential, no noise injection", "keysteps", false, false),
                 new Mode("uniform every 4, sequential", "uniform", false, true),
                 new Mode("uniform every 4, parallel", "uniform", true, true));
             // warm-up
@@ -92,7 +96,7 @@ public final class GeneratorBenchmark {
             System.out.println("|---|---|---|---|");
             try (BatchingUnetRunner batching = new BatchingUnetRunner(unet.engine, batch, Duration.ofMillis(delayMs), 1024,
                 new SimpleMeterRegistry())) {
-                for (Mode m : List.of(modes.get(0), modes.get(2))) {
+                for (Mode m : List.of(modes.get(0), modes.get(1), modes.get(2))) {
                     throughput(batching, spec, m, steps, Math.min(requests, concurrency), concurrency); // warm-up
                     double plain = throughput(direct, spec, m, steps, requests, concurrency);
                     double batched = throughput(batching, spec, m, steps, requests, concurrency);

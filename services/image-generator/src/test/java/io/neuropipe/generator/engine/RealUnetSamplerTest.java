@@ -148,4 +148,16 @@ class RealUnetSamplerTest {
             pool.shutdown();
         }
     }
+
+    @Test
+    void generateStepIsDeterministicBySeedOnTheRealUnet() {
+        io.neuropipe.generator.step.GenerateStep step = new io.neuropipe.generator.step.GenerateStep(new DdimSampler(direct), direct,
+            PropagationSchedules.builtIn(), io.neuropipe.generator.config.GeneratorProperties.defaults());
+        float[] cond = SeededNoise.gaussian(1, 128);
+        Map<String, String> p = Map.of("steps", "10", "seed", "4", "propagation", "keysteps", "parallel", "true");
+        byte[] a = GenerateStepPngs.png(step, cond, p);
+        assertThat(GenerateStepPngs.png(step, cond, p)).isEqualTo(a);
+        assertThat(GenerateStepPngs.png(step, cond, Map.of("steps", "10", "seed", "5", "propagation", "keysteps", "parallel", "true")))
+            .isNotEqualTo(a);
+    }
 }
