@@ -48,8 +48,46 @@ public class UnetEngine {
         return models.model(props.decoderModel());
     }
 
-    /** Encoder features of each call, in order, from one model call. */
+    /** Encoder features of each call, in order; calls share model calls of at most the card's max batch size rows. */
     public List<Features> encode(List<EncoderCall> calls) {
+        List<Features> out = new ArrayList<>(calls.size());
+        for (List<EncoderCall> chunk : chunks(calls, EncoderCall::rows, encoderModel().card().maxBatchSize())) {
+            out.addAll(encodeTogether(chunk));
+        }
+        return out;
+    }
+
+    /** Predicted noise of each call, in order; calls share model calls of at most the card's max batch size rows. */
+    public List<float[]> decode(List<DecoderCall> calls) {
+        List<float[]> out = new ArrayList<>(calls.size());
+        for (List<DecoderCall> chunk : chunks(calls, DecoderCall::rows, decoderModel().card().maxBatchSize())) {
+            out.addAll(decodeTogether(chunk));
+        }
+        return out;
+    }
+
+    /** Consecutive runs of calls whose rows add up to at most {@code maxRows} (0 = unlimited); a larger call runs alone. */
+    static <T> List<List<T>> chunks(List<T> calls, java.util.function.ToIntFunction<T> rows, int maxRows) {
+        List<List<T>> chunks = new ArrayList<>();
+        List<T> current = new ArrayList<>();
+        int used = 0;
+        for (T call : calls) {
+            int r = rows.applyAsInt(call);
+            if (!current.isEmpty() && maxRows > 0 && used + r > maxRows) {
+                chunks.add(current);
+                current = new ArrayList<>();
+                used = 0;
+            }
+            current.add(call);
+            used += r;
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+
+    private List<Features> encodeTogether(List<EncoderCall> calls) {
         OnnxModel encoder = encoderModel();
         int rows = calls.stream().mapToInt(EncoderCall::rows).sum();
         int sampleRow = calls.get(0).sample().length / calls.get(0).rows();
@@ -86,8 +124,7 @@ public class UnetEngine {
         }
     }
 
-    /** Predicted noise of each call, in order, from one model call. */
-    public List<float[]> decode(List<DecoderCall> calls) {
+    private List<float[]> decodeTogether(List<DecoderCall> calls) {
         OnnxModel decoder = decoderModel();
         int rows = calls.stream().mapToInt(DecoderCall::rows).sum();
         int condRow = calls.get(0).condition().length / calls.get(0).rows();
