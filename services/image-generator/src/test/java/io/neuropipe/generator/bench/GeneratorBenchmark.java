@@ -30,7 +30,16 @@ import io.neuropipe.runtime.step.StepParams;
  * and without batching UNet calls across requests. Not a test: run it by hand (see the report).
  *
  * <p>Args: {@code seeds=6 steps=50 requests=16 concurrency=8 batch=8 delayMs=1 threads=0} (threads: ORT intra-op threads, 0 = ORT's default); the UNet comes from
- * {@code -Dneuropipe.generator.models} or {@code <neuropipe.root>/models/repository}.
+ * {@code -Dneuropipe.generator.models} or {@code <neuropipe.root>/models/repository}. From the repository root:
+ * <pre>
+ * ./mvnw -B -o -q -pl services/image-generator -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+ * cd services/image-generator
+ * echo "-cp target/test-classes:target/classes:$(cat target/test-classpath.txt)" &gt; target/bench.args
+ * java @target/bench.args io.neuropipe.generator.bench.GeneratorBenchmark seeds=8 threads=1
+ * </pre>
+ * The class path goes through an argument file: ONNX Runtime 1.29's native start-up crashed (SIGSEGV, no
+ * hs_err) here whenever the java command line was longer than about 4,000 characters.
  */
 public final class GeneratorBenchmark {
 
