@@ -77,43 +77,61 @@ public final class GeneratorBenchmark {
                 new DdimSampler(direct).sample(request(spec, 999, plan(spec, m, steps)));
             }
             System.out.println();
-            System.out.println("| mode | ms / image | speed-up vs full | encoder calls | decoder calls | mean |pixel diff| vs full (0-255) | max |");
+            System.out.println("| mode | ms / image (median) | speed-up vs full | encoder calls | decoder calls | mean |pixel diff| vs full (0-255) | max |");
             System.out.println("|---|---|---|---|---|---|---|");
-            List<float[]> fullImages = null;
-            double fullMs = 0;
-            for (Mode m : modes) {
-                List<float[]> images = new ArrayList<>();
-                SampleResult last = null;
-                long start = System.nanoTime();
-                for (int s = 0; s < seeds; s++) {
-                    last = new DdimSampler(direct).sample(request(spec, s, plan(spec, m, steps)));
-                    images.add(last.image());
+            // modes interleaved seed by seed, median per mode: the machine's load drifts less within a round
+            int count = modes.size();
+            List<List<float[]>> images = new ArrayList<>();
+            List<List<Double>> millis = new ArrayList<>();
+            SampleResult[] last = new SampleResult[count];
+            for (int k = 0; k < count; k++) {
+                images.add(new ArrayList<>());
+                millis.add(new ArrayList<>());
+            }
+            for (int s = 0; s < seeds; s++) {
+                for (int k = 0; k < count; k++) {
+                    long start = System.nanoTime();
+                    last[k] = new DdimSampler(direct).sample(request(spec, s, plan(spec, modes.get(k), steps)));
+                    millis.get(k).add((System.nanoTime() - start) / 1e6);
+                    images.get(k).add(last[k].image());
                 }
-                double ms = (System.nanoTime() - start) / 1e6 / seeds;
-                if (fullImages == null) {
-                    fullImages = images;
-                    fullMs = ms;
-                }
-                double[] d = pixelDiff(fullImages, images);
-                System.out.printf(Locale.ROOT, "| %s | %.1f | %.2fx | %d | %d | %.2f | %.0f |%n", m.label(), ms, fullMs / ms,
-                    last.encoderCalls(), last.decoderCalls(), d[0], d[1]);
+            }
+            double fullMs = median(millis.get(0));
+            for (int k = 0; k < count; k++) {
+                double ms = median(millis.get(k));
+                double[] d = pixelDiff(images.get(0), images.get(k));
+                System.out.printf(Locale.ROOT, "| %s | %.1f | %.2fx | %d | %d | %.2f | %.0f |%n", modes.get(k).label(), ms, fullMs / ms,
+                    last[k].encoderCalls(), last[k].decoderCalls(), d[0], d[1]);
             }
             System.out.println();
             System.out.printf("Throughput: %d generations of %d steps, %d at a time (batching: up to %d requests per model call, %d ms wait)%n",
                 requests, steps, concurrency, batch, delayMs);
-            System.out.println("| mode | runner | images / s | speed-up |");
+            System.out.println("| mode | runner | images / s (median of 3) | speed-up |");
             System.out.println("|---|---|---|---|");
             try (BatchingUnetRunner batching = new BatchingUnetRunner(unet.engine, batch, Duration.ofMillis(delayMs), 1024,
                 new SimpleMeterRegistry())) {
                 for (Mode m : List.of(modes.get(0), modes.get(1), modes.get(2))) {
                     throughput(batching, spec, m, steps, Math.min(requests, concurrency), concurrency); // warm-up
-                    double plain = throughput(direct, spec, m, steps, requests, concurrency);
-                    double batched = throughput(batching, spec, m, steps, requests, concurrency);
+                    List<Double> plainRuns = new ArrayList<>();
+                    List<Double> batchedRuns = new ArrayList<>();
+                    for (int round = 0; round < 3; round++) {
+                        plainRuns.add(throughput(direct, spec, m, steps, requests, concurrency));
+                        batchedRuns.add(throughput(batching, spec, m, steps, requests, concurrency));
+                    }
+                    double plain = median(plainRuns);
+                    double batched = median(batchedRuns);
                     System.out.printf(Locale.ROOT, "| %s | unbatched | %.2f | 1.00x |%n", m.label(), plain);
                     System.out.printf(Locale.ROOT, "| %s | batched | %.2f | %.2fx |%n", m.label(), batched, batched / plain);
                 }
             }
         }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static double throughput(UnetRunner runner, UnetSpec spec, Mode m, int steps, int requests, int concurrency) {
