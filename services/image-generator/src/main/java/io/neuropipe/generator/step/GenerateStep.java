@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.neuropipe.generator.config.GeneratorProperties;
 import io.neuropipe.generator.domain.PngWriter;
 import io.neuropipe.generator.domain.PropagationSchedule;
@@ -40,12 +42,15 @@ public class GenerateStep implements StepHandler {
     private final UnetRunner unet;
     private final PropagationSchedules schedules;
     private final GeneratorProperties props;
+    private final MeterRegistry registry;
 
-    public GenerateStep(DdimSampler sampler, UnetRunner unet, PropagationSchedules schedules, GeneratorProperties props) {
+    public GenerateStep(DdimSampler sampler, UnetRunner unet, PropagationSchedules schedules, GeneratorProperties props,
+                        MeterRegistry registry) {
         this.sampler = sampler;
         this.unet = unet;
         this.schedules = schedules;
         this.props = props;
+        this.registry = registry;
     }
 
     @Override
@@ -70,6 +75,8 @@ public class GenerateStep implements StepHandler {
         SamplingPlan plan = plan(spec, params, steps);
         float[] noise = SeededNoise.gaussian(seed, 3 * spec.imageSize() * spec.imageSize());
         SampleResult result = input.timings().inference(() -> sampler.sample(new SampleRequest(condition, noise, guidance, plan)));
+        calls("encoder", plan.schedule()).increment(result.encoderCalls());
+        calls("decoder", plan.schedule()).increment(result.decoderCalls());
         byte[] png = input.timings().postprocess(() -> PngWriter.encode(result.image(), spec.imageSize(), upscale));
         Map<String, String> provenance = new HashMap<>();
         provenance.put("generate.encoder", spec.encoderId());
@@ -89,6 +96,11 @@ public class GenerateStep implements StepHandler {
         provenance.put("generate.decoder_calls", Integer.toString(result.decoderCalls()));
         return new StepOutput(List.of(Artifact.newBuilder().setName("image").setPng(ByteString.copyFrom(png))
             .putMetadata("model", spec.encoderId()).build()), provenance);
+    }
+
+    private Counter calls(String half, String schedule) {
+        return Counter.builder("neuropipe.generator.unet.calls").description("UNet half calls made by generations")
+            .tag("half", half).tag("schedule", schedule).register(registry);
     }
 
     /** The request's sampling plan; a bad parameter is an {@link InvalidInputException} naming it. */

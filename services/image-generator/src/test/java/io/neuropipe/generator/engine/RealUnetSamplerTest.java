@@ -152,7 +152,7 @@ class RealUnetSamplerTest {
     @Test
     void generateStepIsDeterministicBySeedOnTheRealUnet() {
         io.neuropipe.generator.step.GenerateStep step = new io.neuropipe.generator.step.GenerateStep(new DdimSampler(direct), direct,
-            PropagationSchedules.builtIn(), io.neuropipe.generator.config.GeneratorProperties.defaults());
+            PropagationSchedules.builtIn(), io.neuropipe.generator.config.GeneratorProperties.defaults(), new SimpleMeterRegistry());
         float[] cond = SeededNoise.gaussian(1, 128);
         Map<String, String> p = Map.of("steps", "10", "seed", "4", "propagation", "keysteps", "parallel", "true");
         byte[] a = GenerateStepPngs.png(step, cond, p);

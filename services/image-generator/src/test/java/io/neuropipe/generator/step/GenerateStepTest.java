@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.generator.config.GeneratorProperties;
 import io.neuropipe.generator.domain.PropagationSchedules;
 import io.neuropipe.generator.engine.DdimSampler;
@@ -35,10 +36,12 @@ class GenerateStepTest {
         return step.handle(new StepInput(envelope, node, PartialOutputSink.NONE, new StageTimings()));
     }
 
+    private static final SimpleMeterRegistry REGISTRY = new SimpleMeterRegistry();
+
     private static StepOutput generate(float[] condition, Map<String, String> params) {
         FakeUnet unet = new FakeUnet();
-        return generate(new GenerateStep(new DdimSampler(unet), unet, PropagationSchedules.builtIn(), GeneratorProperties.defaults()),
-            condition, params);
+        return generate(new GenerateStep(new DdimSampler(unet), unet, PropagationSchedules.builtIn(), GeneratorProperties.defaults(),
+            REGISTRY), condition, params);
     }
 
     private static byte[] png(StepOutput out) {
@@ -66,6 +69,8 @@ class GenerateStepTest {
             .containsEntry("generate.noise_injection", "true").containsEntry("generate.guidance", "2.50")
             .containsEntry("generate.seed", "3").containsEntry("generate.encoder", "fake-encoder/1")
             .containsEntry("generate.decoder_sha256", "bb");
+        assertThat(REGISTRY.get("neuropipe.generator.unet.calls").tag("half", "encoder").tag("schedule", "keysteps").counter()
+            .count()).isGreaterThanOrEqualTo(9);
         StepOutput full = generate(COND, Map.of("steps", "12"));
         assertThat(full.provenance()).containsEntry("generate.schedule", "off").containsEntry("generate.encoder_calls", "12")
             .containsEntry("generate.noise_injection", "false");
