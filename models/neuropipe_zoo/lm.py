@@ -536,14 +536,14 @@ def train_heads(minutes, seed=0):
         h, ids, msk = H[j], Ids[j], Msk[j]
         B, L, _ = h.shape
         loss = 0.0
-        ml = med(h)  # [B,L,K,V]
+        ml = med(h)  # [B,K,L,V] (stacked on dim 1)
         for k in range(N_MEDUSA):
             off = k + 2
             if L <= off:
                 continue
             tgt = ids[:, off:].clone()
             tgt[msk[:, off:] == 0] = -100
-            loss = loss + F.cross_entropy(ml[:, :L - off, k].reshape(-1, V), tgt.reshape(-1), ignore_index=-100) * (0.8 ** k)
+            loss = loss + F.cross_entropy(ml[:, k, :L - off].reshape(-1, V), tgt.reshape(-1), ignore_index=-100) * (0.8 ** k)
         # hydra: random depth per sample/position
         for d in range(1, N_MEDUSA + 1):
             if L <= d + 1:
@@ -725,7 +725,7 @@ def export_heads(model, tok):
     hyd = Hydra(V); hyd.load_state_dict(hk["hydra"]); hyd.eval()
     gen = torch.Generator().manual_seed(1)
     h = torch.randn(1, D, generator=gen)
-    prov = C.provenance("lm.py", "python -m neuropipe_zoo.lm heads --minutes 6 && python -m neuropipe_zoo.lm export",
+    prov = C.provenance("lm.py", "python -m neuropipe_zoo.lm heads --minutes 4 && python -m neuropipe_zoo.lm export-heads",
                         0, hk["wall"], steps=hk["step"], objective="CE on ground-truth future tokens, frozen lm/1 last hidden states")
     dm = os.path.join(C.REPO, "medusa-heads", "1")
     C.export_onnx(med, (h,), os.path.join(dm, "model.onnx"), ["hidden_states"], ["medusa_logits"],
@@ -797,7 +797,7 @@ def verify(model, tok):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["train", "heads", "export", "eval", "verify"])
+    ap.add_argument("cmd", choices=["train", "heads", "export", "export-heads", "eval", "verify"])
     ap.add_argument("--minutes", type=float, default=25)
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
@@ -807,6 +807,10 @@ if __name__ == "__main__":
         train_heads(a.minutes, a.seed)
     elif a.cmd == "export":
         export()
+    elif a.cmd == "export-heads":
+        C.setup_torch(1)
+        m, tok, _ = load_model()
+        export_heads(m, tok)
     elif a.cmd == "verify":
         C.setup_torch(1)
         m, tok, _ = load_model()

@@ -48,8 +48,8 @@ public final class KvCacheRunner {
         java.util.Arrays.fill(mask, 1L);
         inputs.put("attention_mask", scope.longs(mask, 1, mask.length));
         for (int i = 0; i < layers; i++) {
-            inputs.put("past_key." + i, past("key", i));
-            inputs.put("past_value." + i, past("value", i));
+            inputs.put("past_key_values." + i + ".key", past("key", i));
+            inputs.put("past_key_values." + i + ".value", past("value", i));
         }
         Outputs out = scope.run(lm, inputs);
         if (previous != null) {
@@ -68,6 +68,6 @@ public final class KvCacheRunner {
         if (previous == null) {
             return scope.floats(new float[0], 1, heads, 0, headDim);
         }
-        return previous.tensor("present_" + kind + "." + layer);
+        return previous.tensor("present." + layer + "." + kind);
     }
 }

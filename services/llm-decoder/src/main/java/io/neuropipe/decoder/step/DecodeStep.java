@@ -102,8 +102,8 @@ public class DecodeStep implements StepHandler {
         }
         var question = params.get("question").or(() -> input.artifact("question").filter(Artifact::hasText).map(Artifact::getText));
         if (question.isPresent()) {
-            return String.valueOf(engine.card().preprocessing().getOrDefault("qa_prompt", "question: {q} answer:"))
-                .replace("{q}", question.get().toLowerCase(Locale.ROOT));
+            return String.valueOf(engine.card().preprocessing().getOrDefault("question_prompt", "question: {question} answer:"))
+                .replace("{question}", question.get().toLowerCase(Locale.ROOT));
         }
         return String.valueOf(engine.card().preprocessing().getOrDefault("caption_prompt", "caption:"));
     }

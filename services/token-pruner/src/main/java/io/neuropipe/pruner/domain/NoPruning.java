@@ -1,5 +1,7 @@
 package io.neuropipe.pruner.domain;
 
+import java.util.Map;
+
 import io.neuropipe.runtime.step.StepParams;
 import org.springframework.stereotype.Component;
 
@@ -13,7 +15,7 @@ public class NoPruning implements PruningStrategy {
     }
 
     @Override
-    public VisionTokens prune(VisionTokens all, StepParams params) {
-        return all;
+    public PruneResult prune(VisionTokens all, StepParams params) {
+        return PruneResult.selected(all, Map.of());
     }
 }
