@@ -29,4 +29,11 @@ public final class DdimStep {
             cond[i] = (float) (uncond[i] + guidance * (cond[i] - uncond[i]));
         }
     }
+
+    /** Prior noise injection (Faster Diffusion): {@code x += scale * zT}, in place. */
+    public static void injectPrior(float[] x, float[] zT, double scale) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (x[i] + scale * zT[i]);
+        }
+    }
 }

@@ -63,4 +63,12 @@ class DdimMathTest {
         assertThat(mean).isCloseTo(0, within(0.03));
         assertThat(sq / a.length - mean * mean).isCloseTo(1, within(0.05));
     }
+
+    @Test
+    void priorNoiseInjectionAddsScaledInitialNoise() {
+        float[] x = {0.5f, -0.25f};
+        DdimStep.injectPrior(x, new float[] {1f, -2f}, 0.003);
+        assertThat(x[0]).isCloseTo(0.503f, within(1e-7f));
+        assertThat(x[1]).isCloseTo(-0.256f, within(1e-7f));
+    }
 }
