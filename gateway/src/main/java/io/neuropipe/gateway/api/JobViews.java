@@ -86,7 +86,12 @@ final class JobViews {
         node.getNextList().forEach(n -> collect(n, byId, out));
     }
 
-    private static Step step(StepRow r) {
+    /** A node whose envelope was sent to its service, no outcome yet. */
+    static Step started(RouteNode node) {
+        return new Step(node.getId(), node.getStep(), "STARTED", null, null, null, null, null);
+    }
+
+    static Step step(StepRow r) {
         Error error = r.errorCode() == null ? null : new Error(r.errorCode(), r.errorMessage());
         return new Step(r.stepId(), r.step(), r.status(), r.service(), Timing.of(r.timing()), r.provenance(), error,
             r.emitted() != null ? r.emitted() : r.received());

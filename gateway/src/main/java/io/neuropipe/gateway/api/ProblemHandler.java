@@ -3,6 +3,7 @@ package io.neuropipe.gateway.api;
 import java.net.URI;
 
 import io.neuropipe.gateway.job.InvalidInputException;
+import io.neuropipe.gateway.job.JobFinishedException;
 import io.neuropipe.gateway.job.JobNotFoundException;
 import io.neuropipe.gateway.job.UnknownPipelineException;
 import org.slf4j.Logger;
@@ -44,6 +45,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> jobNotFound(JobNotFoundException e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND)
             .body(problem(HttpStatus.NOT_FOUND, Problems.JOB_NOT_FOUND, "Job not found", e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> artifactNotFound(ArtifactNotFoundException e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+            .body(problem(HttpStatus.NOT_FOUND, Problems.ARTIFACT_NOT_FOUND, "Artifact not found", e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> jobFinished(JobFinishedException e) {
+        ProblemDetail p = problem(HttpStatus.CONFLICT, Problems.JOB_FINISHED, "Job already ended", e.getMessage());
+        p.setProperty("status_of_job", e.state().name());
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(p);
     }
 
     @ExceptionHandler

@@ -10,6 +10,8 @@ public final class Problems {
     public static final URI INVALID_INPUT = URI.create(BASE + "invalid-input");
     public static final URI MALFORMED_JSON = URI.create(BASE + "malformed-json");
     public static final URI JOB_NOT_FOUND = URI.create(BASE + "job-not-found");
+    public static final URI ARTIFACT_NOT_FOUND = URI.create(BASE + "artifact-not-found");
+    public static final URI JOB_FINISHED = URI.create(BASE + "job-finished");
     public static final URI UNAVAILABLE = URI.create(BASE + "unavailable");
     public static final URI INTERNAL = URI.create(BASE + "internal");
 

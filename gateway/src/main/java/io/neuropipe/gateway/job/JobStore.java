@@ -25,6 +25,8 @@ public class JobStore {
 
     private static final String COLUMNS = "id, tenant, request_id, pipeline, status, route, leaf_ids, params::text AS params, "
         + "traceparent, error_code, error_message, created_at, updated_at, finished_at, deadline_at";
+    private static final String FILTER = "(?::text IS NULL OR tenant = ?) AND (?::text IS NULL OR status = ?) "
+        + "AND (?::text IS NULL OR pipeline = ?)";
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
@@ -53,6 +55,25 @@ public class JobStore {
     public Optional<JobRow> findByRequest(String tenant, String requestId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE tenant = ? AND request_id = ?")
             .params(tenant, requestId).query(this::row).optional();
+    }
+
+    /**
+     * Jobs newest first, optionally only those of {@code tenant}, in {@code state} or of
+     * {@code pipeline} (null = any).
+     */
+    public List<JobRow> list(String tenant, JobState state, String pipeline, int limit, long offset) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE " + FILTER + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+            .params(tenant, tenant, state == null ? null : state.name(), state == null ? null : state.name(), pipeline,
+                pipeline, limit, offset)
+            .query(this::row).list();
+    }
+
+    /** How many jobs {@link #list} would return without paging. */
+    public long count(String tenant, JobState state, String pipeline) {
+        return jdbc.sql("SELECT count(*) FROM jobs WHERE " + FILTER)
+            .params(tenant, tenant, state == null ? null : state.name(), state == null ? null : state.name(), pipeline,
+                pipeline)
+            .query(Long.class).single();
     }
 
     /** Reads and locks the job until the transaction ends, serialising its event handling. */
