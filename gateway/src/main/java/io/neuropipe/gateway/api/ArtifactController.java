@@ -1,5 +1,8 @@
 package io.neuropipe.gateway.api;
 
+import io.neuropipe.gateway.job.BlobStore;
+import io.neuropipe.gateway.job.JobStore;
+import io.neuropipe.gateway.auth.Caller;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,30 +22,38 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /v1/jobs/{id}/artifacts/{name}}: one artifact of a job in its own media type: images
  * as image/png (or image/jpeg), text as text/plain, tensors as OIP v2 JSON or, with
  * {@code ?format=npy} or {@code Accept: application/x-npy}, as a NumPy .npy file. {@code name} is
- * an artifact name, or {@code <step id>.<name>} where several steps produced the same name.
+ * an artifact name, or {@code <step id>.<name>} where several steps produced the same name; a job's
+ * inputs are served too ({@code input.<name>} when a step's output has the same name), uploaded
+ * files in their own media type.
  */
 @RestController
 class ArtifactController {
 
     private final JobLookup lookup;
     private final StepStore steps;
+    private final JobStore jobs;
+    private final BlobStore blobs;
 
-    ArtifactController(JobLookup lookup, StepStore steps) {
+    ArtifactController(JobLookup lookup, StepStore steps, JobStore jobs, BlobStore blobs) {
         this.lookup = lookup;
         this.steps = steps;
+        this.jobs = jobs;
+        this.blobs = blobs;
     }
 
     @GetMapping("/v1/jobs/{id}/artifacts/{name:.+}")
     ResponseEntity<?> artifact(@PathVariable String id, @PathVariable String name,
                                @RequestParam(required = false) String format,
-                               @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
-        JobRow job = lookup.require(id);
+                               @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+                               @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        JobRow job = lookup.require(id, caller);
         Artifact a = find(job, name).orElseThrow(() -> new ArtifactNotFoundException(id, name));
         boolean npy = "npy".equalsIgnoreCase(format) || format == null && accept != null && accept.contains(Npy.MEDIA_TYPE);
         return switch (a.getValueCase()) {
@@ -51,6 +62,9 @@ class ArtifactController {
             case TEXT -> ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
                 .body(a.getText().getBytes(StandardCharsets.UTF_8));
             case TENSOR -> tensor(a, npy);
+            case BLOB -> blobs.get(a.getBlob())
+                .<ResponseEntity<?>>map(b -> ResponseEntity.ok().contentType(mediaType(a.getBlob().getMediaType())).body(b))
+                .orElseThrow(() -> new ArtifactNotFoundException(id, name));
             default -> throw new ArtifactNotFoundException(id, name);
         };
     }
@@ -83,6 +97,15 @@ class ArtifactController {
                 }
             }
         }
-        return all.stream().findFirst();
+        return all.stream().findFirst().or(() -> jobs.inputs(job.id()).stream()
+            .filter(a -> a.getName().equals(name) || ("input." + a.getName()).equals(name)).findFirst());
+    }
+
+    private static MediaType mediaType(String type) {
+        try {
+            return MediaType.parseMediaType(type);
+        } catch (RuntimeException e) {
+            return MediaType.APPLICATION_OCTET_STREAM;
+        }
     }
 }

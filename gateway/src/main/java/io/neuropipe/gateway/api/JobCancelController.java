@@ -1,9 +1,11 @@
 package io.neuropipe.gateway.api;
 
+import io.neuropipe.gateway.auth.Caller;
 import io.neuropipe.gateway.job.JobCancellation;
 import io.neuropipe.gateway.job.JobNotFoundException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -23,8 +25,9 @@ class JobCancelController {
     }
 
     @DeleteMapping("/v1/jobs/{id}")
-    JobViews.Job cancel(@PathVariable String id) {
-        cancellation.cancel(JobLookup.parse(id).orElseThrow(() -> new JobNotFoundException(id)), job -> true);
-        return lookup.view(lookup.require(id));
+    JobViews.Job cancel(@PathVariable String id, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        cancellation.cancel(JobLookup.parse(id).orElseThrow(() -> new JobNotFoundException(id)),
+            job -> caller.owns(job.tenant()));
+        return lookup.view(lookup.require(id, caller));
     }
 }

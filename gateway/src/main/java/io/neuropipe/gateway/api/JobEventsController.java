@@ -1,5 +1,7 @@
 package io.neuropipe.gateway.api;
 
+import io.neuropipe.gateway.job.JobStore;
+import io.neuropipe.gateway.auth.Caller;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -34,15 +37,17 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class JobEventsController {
 
     private final JobLookup lookup;
+    private final JobStore jobs;
     private final StepStore steps;
     private final PartialOutputs partials;
     private final JobFeed feed;
     private final Executor executor;
     private final long timeoutMs;
 
-    JobEventsController(JobLookup lookup, StepStore steps, PartialOutputs partials, JobFeed feed,
+    JobEventsController(JobLookup lookup, JobStore jobs, StepStore steps, PartialOutputs partials, JobFeed feed,
                         GatewayProperties properties, @Qualifier("applicationTaskExecutor") Executor executor) {
         this.lookup = lookup;
+        this.jobs = jobs;
         this.steps = steps;
         this.partials = partials;
         this.feed = feed;
@@ -51,13 +56,13 @@ class JobEventsController {
     }
 
     @GetMapping(path = "/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(@PathVariable String id) {
-        JobRow job = lookup.require(id);
+    SseEmitter events(@PathVariable String id, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
+        JobRow job = lookup.require(id, caller);
         SseEmitter emitter = new SseEmitter(timeoutMs);
         JobEventStream stream = new JobEventStream(emitter, e -> render(job, e), executor,
             s -> feed.unsubscribe(job.id(), s));
         feed.subscribe(job.id(), stream);
-        stream.start(snapshot(lookup.require(id)));
+        stream.start(snapshot(lookup.require(id, caller)));
         return emitter;
     }
 
@@ -99,6 +104,6 @@ class JobEventsController {
                 .filter(r -> r.stepId().equals(s.stepId())).findFirst().map(JobViews::step)
                 .orElseThrow(() -> new IllegalStateException("No stored outcome of step " + s.stepId())));
         }
-        return new JobEventStream.Rendered("job", lookup.view(lookup.require(job.id().toString())));
+        return new JobEventStream.Rendered("job", lookup.view(jobs.find(job.id()).orElse(job)));
     }
 }

@@ -1,5 +1,6 @@
 package io.neuropipe.gateway.api;
 
+import io.neuropipe.gateway.auth.Caller;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import io.neuropipe.gateway.job.JobState;
 import io.neuropipe.gateway.job.JobStore;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /v1/jobs?status=&pipeline=&page=&size=}: jobs newest first, a page at a time. */
@@ -39,12 +41,13 @@ class JobListController {
 
     @GetMapping("/v1/jobs")
     Page list(@RequestParam(required = false) String status, @RequestParam(required = false) String pipeline,
-              @RequestParam(required = false) String page, @RequestParam(required = false) String size) {
+              @RequestParam(required = false) String page, @RequestParam(required = false) String size,
+              @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         JobState state = state(status);
         int p = number(page, "page", 0, Integer.MAX_VALUE / MAX_SIZE, 0);
         int s = number(size, "size", 1, MAX_SIZE, 20);
         String filter = pipeline == null || pipeline.isBlank() ? null : pipeline;
-        String tenant = null;
+        String tenant = caller.tenantFilter();
         List<Summary> items = jobs.list(tenant, state, filter, s, (long) p * s).stream().map(JobListController::summary)
             .toList();
         long total = jobs.count(tenant, state, filter);

@@ -3,6 +3,7 @@ package io.neuropipe.gateway.api;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.neuropipe.gateway.auth.Caller;
 import io.neuropipe.gateway.job.JobNotFoundException;
 import io.neuropipe.gateway.job.JobRow;
 import io.neuropipe.gateway.job.JobStore;
@@ -32,12 +33,13 @@ class JobLookup {
         }
     }
 
-    Optional<JobRow> find(String id) {
-        return parse(id).flatMap(jobs::find);
+    /** The job, when {@code caller}'s tenant owns it: another tenant's job is not found, like a missing one. */
+    Optional<JobRow> find(String id, Caller caller) {
+        return parse(id).flatMap(jobs::find).filter(j -> caller.owns(j.tenant()));
     }
 
-    JobRow require(String id) {
-        return find(id).orElseThrow(() -> new JobNotFoundException(id));
+    JobRow require(String id, Caller caller) {
+        return find(id, caller).orElseThrow(() -> new JobNotFoundException(id));
     }
 
     JobViews.Job view(JobRow job) {

@@ -13,7 +13,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.RouteNode;
+import io.neuropipe.proto.v1.StepResult;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -39,13 +41,38 @@ public class JobStore {
 
     /** Inserts the job unless its id or (tenant, request id) exists; returns whether it was inserted. */
     public boolean insert(JobRow j) {
+        return insert(j, null, List.of());
+    }
+
+    /**
+     * Inserts the job with the fingerprint of the request that created it and its inputs (kept to be
+     * served as artifacts), unless its id or (tenant, request id) exists.
+     */
+    public boolean insert(JobRow j, String requestHash, List<Artifact> inputs) {
         return jdbc.sql("INSERT INTO jobs (id, tenant, request_id, pipeline, status, route, leaf_ids, params, traceparent, "
-                + "error_code, error_message, created_at, updated_at, finished_at, deadline_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                + "error_code, error_message, created_at, updated_at, finished_at, deadline_at, request_hash, inputs) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .params(j.id(), j.tenant(), j.requestId(), j.pipeline(), j.state().name(), j.route().toByteArray(),
                 j.leafIds().toArray(String[]::new), json.writeValueAsString(j.params()), j.traceparent(),
-                j.errorCode(), j.errorMessage(), ts(j.created()), ts(j.updated()), ts(j.finished()), ts(j.deadline()))
+                j.errorCode(), j.errorMessage(), ts(j.created()), ts(j.updated()), ts(j.finished()), ts(j.deadline()),
+                requestHash, StepResult.newBuilder().addAllArtifacts(inputs).build().toByteArray())
             .update() == 1;
+    }
+
+    /** Fingerprint of the request that created the job, when it had one. */
+    public Optional<String> requestHash(UUID id) {
+        return jdbc.sql("SELECT request_hash FROM jobs WHERE id = ?").param(id).query(String.class).optional();
+    }
+
+    /** The job's inputs, named. */
+    public List<Artifact> inputs(UUID id) {
+        byte[] bytes = jdbc.sql("SELECT inputs FROM jobs WHERE id = ?").param(id).query(byte[].class).optional()
+            .orElse(null);
+        try {
+            return bytes == null ? List.of() : StepResult.parseFrom(bytes).getArtifactsList();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("Unreadable inputs in the jobs table", e);
+        }
     }
 
     public Optional<JobRow> find(UUID id) {
