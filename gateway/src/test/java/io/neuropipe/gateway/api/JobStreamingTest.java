@@ -117,7 +117,8 @@ class JobStreamingTest {
             early.await(e -> step(e, "encode", "STARTED"));
             publish(result(id, "encode", false, Artifact.newBuilder().setName("embedding").setTensor(embedding()).build()));
             SseClient.Event encoded = early.await(e -> step(e, "encode", "DONE"));
-            assertThat(encoded.data().path("provenance").path("model").asString()).isEqualTo("encode-model/1");
+            assertThat(encoded.data().path("provenance").path("models").get(0).path("name").asString())
+                .isEqualTo("encode-model");
             early.await(e -> step(e, "generate", "STARTED"));
             early.await(e -> step(e, "decode", "STARTED"));
 
@@ -156,6 +157,37 @@ class JobStreamingTest {
 
     private static void awaitEnd(SseClient c) {
         org.awaitility.Awaitility.await().atMost(GatewayTestSupport.WAIT).until(c::ended);
+    }
+
+    @Test
+    void provenanceShowsModelsVersionsChecksumsParametersAndTimings() throws Exception {
+        var r = post(port, "/v1/jobs", Map.of("pipeline", "image-caption", "inputs", Map.of("image",
+            Map.of("contentType", "image/png", "base64", java.util.Base64.getEncoder().encodeToString(PNG)))), Map.of());
+        String id = r.body().path("id").asString();
+        String sha = "ab".repeat(32);
+        publish(JobEvent.newBuilder().setJobId(id).setStepId("prune").setStep("prune").setService("token-pruner")
+            .setTiming(io.neuropipe.proto.v1.StepTiming.newBuilder().setQueueMs(3).setPreprocessUs(120)
+                .setInferenceUs(4500).setPostprocessUs(80).setTotalUs(4800))
+            .setResult(StepResult.newBuilder().putAllProvenance(Map.of("prune.model", "image-encoder/1",
+                "prune.sha256", sha, "prune.strategy", "cls-attention", "prune.kept_tokens", "16",
+                "prune.total_tokens", "64", "prune.kept_ratio", "0.2500"))).build());
+        publish(JobEvent.newBuilder().setJobId(id).setStepId("decode").setStep("decode").setService("llm-decoder")
+            .setResult(StepResult.newBuilder().setLeaf(true).addArtifacts(Artifact.newBuilder().setName("caption")
+                .setText("a red circle")).putAllProvenance(Map.of("decode.model", "lm/2", "decode.sha256", sha,
+                "decode.trained", "true", "decode.new_tokens", "3"))).build());
+        JsonNode done = awaitJson(port, "/v1/jobs/" + id, j -> j.path("status").asString().equals("DONE"));
+        JsonNode prune = done.path("steps").get(0).path("provenance");
+        assertThat(prune.path("models").get(0).path("name").asString()).isEqualTo("image-encoder");
+        assertThat(prune.path("models").get(0).path("version").asString()).isEqualTo("1");
+        assertThat(prune.path("models").get(0).path("sha256").asString()).isEqualTo(sha);
+        assertThat(prune.path("keptTokenRatio").asDouble()).isEqualTo(0.25);
+        assertThat(prune.path("parameters").path("strategy").asString()).isEqualTo("cls-attention");
+        assertThat(prune.path("parameters").has("sha256")).isFalse();
+        assertThat(done.path("steps").get(0).path("timing").path("inferenceUs").asLong()).isEqualTo(4500);
+        JsonNode decode = done.path("steps").get(1).path("provenance");
+        assertThat(decode.path("models").get(0).path("trained").asBoolean()).isTrue();
+        assertThat(decode.path("parameters").path("new_tokens").asString()).isEqualTo("3");
+        assertThat(done.path("models").findValuesAsString("name")).containsExactly("image-encoder", "lm");
     }
 
     @Test
