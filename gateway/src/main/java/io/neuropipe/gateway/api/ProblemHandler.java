@@ -87,6 +87,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler
+    ResponseEntity<ProblemDetail> sampleNotFound(SampleController.SampleNotFoundException e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND)
+            .body(problem(HttpStatus.NOT_FOUND, Problems.SAMPLE_NOT_FOUND, "Sample not found", e.getMessage()));
+    }
+
+    @ExceptionHandler
     ResponseEntity<ProblemDetail> unavailable(DataAccessException e) {
         log.warn("Job store unavailable", e);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem(HttpStatus.SERVICE_UNAVAILABLE,
