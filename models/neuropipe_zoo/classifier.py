@@ -1,6 +1,6 @@
 """Attribute classifier (small CNN): shape / colour / size / position of the primary (first-named) shape.
 
-python -m neuropipe_zoo.classifier train --minutes 3 && python -m neuropipe_zoo.classifier export
+python -m neuropipe_zoo.classifier train --minutes 3.5 && python -m neuropipe_zoo.classifier export
 """
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def export():
                  {"pixel_values": [-1, 3, 32, 32], **{f"{k}_logits": [-1, len(v)] for k, v in HEADS.items()}},
                  {"image_size": 32, "layout": "NCHW", "channel_order": "RGB", "scale": "1/255", "mean": C.MEAN, "std": C.STD},
                  {f"{k}_logits": v for k, v in HEADS.items()},
-                 C.provenance("classifier.py", "python -m neuropipe_zoo.classifier train --minutes 3 && python -m neuropipe_zoo.classifier export",
+                 C.provenance("classifier.py", "python -m neuropipe_zoo.classifier train --minutes 3.5 && python -m neuropipe_zoo.classifier export",
                               0, ck["wall"], steps=ck["step"], batch_size=64), ev)
     print(ev)
 

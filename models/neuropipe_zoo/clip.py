@@ -1,6 +1,6 @@
 """Tiny ViT image encoder + text encoder trained CLIP-style on NeuroShapes image/caption pairs.
 
-python -m neuropipe_zoo.clip train --minutes 12     (resumable: checkpoint in $CACHE/clip.pt)
+python -m neuropipe_zoo.clip train --minutes 20     (resumable: checkpoint in $CACHE/clip.pt)
 python -m neuropipe_zoo.clip export                  (image-encoder/1, text-encoder/1 + cards + fixtures)
 """
 from __future__ import annotations
@@ -261,7 +261,7 @@ def export(seed=0):
         ref = model.image(torch.from_numpy(np.round(x[:1].numpy().astype(np.float64), 4).astype(np.float32)))
     assert np.abs(out["image_embedding"] - ref[2].numpy()).max() < 1e-4
     N = GRID * GRID
-    prov = C.provenance("clip.py", "python -m neuropipe_zoo.clip train --minutes 12 && python -m neuropipe_zoo.clip export",
+    prov = C.provenance("clip.py", "python -m neuropipe_zoo.clip train --minutes 20 && python -m neuropipe_zoo.clip export",
                         seed, ck["wall"], steps=ck["step"], batch_size=96,
                         objective="symmetric CLIP InfoNCE, learned temperature, image/caption pairs (24k images)")
     C.write_card("image-encoder", 1, "Tiny ViT (patch 2, 16x16 grid, 3 layers, 4 heads, Dv 64) trained CLIP-style with text-encoder/1",

@@ -307,7 +307,7 @@ def export():
     pre = {"channels": ns.CHANNELS, "sampling_rate": 250, "samples": 250, "epoch_s": [0.0, 1.0],
            "unit": "uV", "input_scaling": f"in graph (x / {SCALE_UV})", "reference": "as recorded (simulated average reference)",
            "test_repetitions_averaged": True, "subject_agnostic_index": N_SUBJ}
-    prov = C.provenance("eeg.py", "python -m neuropipe_zoo.eeg train --minutes 20 && python -m neuropipe_zoo.eeg export",
+    prov = C.provenance("eeg.py", "python -m neuropipe_zoo.eeg train --minutes 26 (18 min, then resumed to 26) && python -m neuropipe_zoo.eeg export",
                         0, ck["wall"], steps=ck["step"], batch_size=64,
                         objective="0.99 CLIP(EEG, image-encoder/1 embedding) + 0.01 CLIP(EEG, text-encoder/1 caption); subject dropout 0.2 -> agnostic token")
     C.write_card("eeg-encoder", 1, "ATM-style EEG encoder (channel attention + subject token, ShallowNet temporal-spatial conv, residual projector)",

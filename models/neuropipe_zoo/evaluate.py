@@ -57,7 +57,7 @@ def main():
         R["fmri"]["reset_tune_new_subject"] = fmri.reset_tune(7, 300, 2.0)
     if "lm" not in skip:
         from . import lm
-        R["lm"] = {name: lm.evaluate(200, seed, keep_ratios=(1.0, 0.5, 0.25)) for name, seed in sets}
+        R["lm"] = {name: lm.evaluate(200, seed, keep_ratios=(1.0, 0.5, 0.25) if seed == 0 else (1.0,)) for name, seed in sets}
     if "lm" not in skip and "eeg" not in skip:
         from . import lm, eeg, fmri
         d = ns.load(C.data_dir(0))

@@ -1,7 +1,7 @@
 """MindBridge-style fMRI encoder: adaptive max pooling to P (done in Java), per-subject adapter graphs and a
 shared translator to E; per-subject ridge baselines; reset-tuning of an adapter for a new subject.
 
-python -m neuropipe_zoo.fmri train --minutes 8        ($CACHE/fmri.pt)
+python -m neuropipe_zoo.fmri train --minutes 4        ($CACHE/fmri.pt)
 python -m neuropipe_zoo.fmri ridge
 python -m neuropipe_zoo.fmri export
 python -m neuropipe_zoo.fmri reset-tune --subject-seed 7 --n 300 [--export subj05]
@@ -278,7 +278,7 @@ def export():
     ev = evaluate(0)
     d = C.ensure_data(0)
     meta = ns.load(d)["meta"]
-    prov = C.provenance("fmri.py", "python -m neuropipe_zoo.fmri train --minutes 8 && python -m neuropipe_zoo.fmri export",
+    prov = C.provenance("fmri.py", "python -m neuropipe_zoo.fmri train --minutes 4 && python -m neuropipe_zoo.fmri export",
                         0, ck["wall"], steps=ck["step"], batch_size=64,
                         objective="CLIP InfoNCE to image-encoder/1 embeddings, per-subject adapters + shared translator (no cycle/builder loss)")
     for s in range(N_SUBJ):

@@ -628,7 +628,7 @@ def export():
         dyn[n] = {0: "B", 2: "P"}
     for n in prnames:
         dyn[n] = {0: "B", 2: "PS"}
-    prov = C.provenance("lm.py", "python -m neuropipe_zoo.lm train --minutes 25 && python -m neuropipe_zoo.lm export",
+    prov = C.provenance("lm.py", "python -m neuropipe_zoo.lm train --minutes 27 && python -m neuropipe_zoo.lm export",
                         0, ck["wall"], steps=ck["step"], batch_size=32,
                         objective="next-token CE on answers: captions + attribute QA after a vision prefix (random vision-token dropping 16..256 kept, grid-index positions) or a brain prefix (projected E, noisy image embeddings)")
     pre = {"bos_id": T.BOS, "eos_id": T.EOS, "pad_id": T.PAD, "num_layers": LAYERS, "num_heads": HEADS, "head_dim": HD,

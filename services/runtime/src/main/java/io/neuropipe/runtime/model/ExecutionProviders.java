@@ -1,6 +1,7 @@
 package io.neuropipe.runtime.model;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -17,22 +18,22 @@ public final class ExecutionProviders {
     private static final Logger log = LoggerFactory.getLogger(ExecutionProviders.class);
 
     private final OnnxRuntimeProperties props;
+    private final Supplier<OrtSession.SessionOptions> newOptions;
     private final AtomicInteger fallbacks = new AtomicInteger();
 
     public ExecutionProviders(OnnxRuntimeProperties props) {
-        this.props = props;
+        this(props, OrtSession.SessionOptions::new);
     }
 
-    /** Session options for one model; {@link #activeProvider} tells which provider it got. */
+    /** With the options factory replaceable, so tests can see what is set on the options. */
+    ExecutionProviders(OnnxRuntimeProperties props, Supplier<OrtSession.SessionOptions> newOptions) {
+        this.props = props;
+        this.newOptions = newOptions;
+    }
+
+    /** Session options for one model; {@link Selection#activeProvider} tells which provider it got. */
     public Selection options(String modelId) throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        if (props.intraOpThreads() > 0) {
-            options.setIntraOpNumThreads(props.intraOpThreads());
-        }
-        if (props.interOpThreads() > 0) {
-            options.setInterOpNumThreads(props.interOpThreads());
-        }
+        OrtSession.SessionOptions options = cpuOptions();
         ExecutionProvider wanted = props.executionProvider();
         try {
             switch (wanted) {
@@ -49,13 +50,21 @@ public final class ExecutionProviders {
             log.warn("Execution provider {} is not available for model {} ({}); running it on CPU",
                 wanted, modelId, e.getMessage());
             options.close();
-            OrtSession.SessionOptions cpu = new OrtSession.SessionOptions();
-            cpu.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (props.intraOpThreads() > 0) {
-                cpu.setIntraOpNumThreads(props.intraOpThreads());
-            }
-            return new Selection(cpu, ExecutionProvider.CPU);
+            return new Selection(cpuOptions(), ExecutionProvider.CPU);
         }
+    }
+
+    /** Options with the optimisation level and thread settings, before any execution provider is added. */
+    private OrtSession.SessionOptions cpuOptions() throws OrtException {
+        OrtSession.SessionOptions options = newOptions.get();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (props.intraOpThreads() > 0) {
+            options.setIntraOpNumThreads(props.intraOpThreads());
+        }
+        if (props.interOpThreads() > 0) {
+            options.setInterOpNumThreads(props.interOpThreads());
+        }
+        return options;
     }
 
     private OrtCUDAProviderOptions cudaOptions() throws OrtException {
