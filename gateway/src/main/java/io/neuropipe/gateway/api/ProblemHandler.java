@@ -19,6 +19,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -90,6 +91,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> sampleNotFound(SampleController.SampleNotFoundException e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND)
             .body(problem(HttpStatus.NOT_FOUND, Problems.SAMPLE_NOT_FOUND, "Sample not found", e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> malformedMultipart(MultipartException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, Problems.INVALID_INPUT, "Invalid input",
+            "The multipart/form-data body cannot be read: " + firstLine(e.getMostSpecificCause().getMessage()));
+        p.setProperty("field", "files");
+        p.setProperty("code", "INVALID_INPUT");
+        return ResponseEntity.badRequest().body(p);
     }
 
     @ExceptionHandler

@@ -214,6 +214,12 @@ class TenancyTest {
             .file("eeg", "rec.edf", "application/octet-stream", new byte[250_000]);
         assertProblem(GatewayTestSupport.postMultipart(port, huge, bearer(key)), 413, "too-large");
 
+        Response garbled = GatewayTestSupport.postBytes(port, "/v1/jobs", "multipart/form-data; boundary=xyz",
+            "--xyz\r\nContent-Disposition: form-data; name=\"eeg\"; filename=\"a.npy\"\r\n\r\nunterminated"
+                .getBytes(StandardCharsets.UTF_8), bearer(key));
+        assertThat(garbled.status()).as(garbled.raw()).isEqualTo(400);
+        assertThat(garbled.contentType()).startsWith("application/problem+json");
+
         Multipart text = new Multipart().field("pipeline", "eeg-to-image")
             .file("eeg", "notes.txt", "text/plain", "hello".getBytes(StandardCharsets.UTF_8));
         Response bad = GatewayTestSupport.postMultipart(port, text, bearer(key));
