@@ -290,6 +290,10 @@ class JobStreamingTest {
         assertThat(docs.status()).as(docs.raw()).isEqualTo(200);
         assertThat(docs.body().path("paths").propertyNames())
             .contains("/v1/jobs", "/v1/jobs/{id}", "/v1/jobs/{id}/events", "/v1/jobs/{id}/artifacts/{name}", "/v1/pipelines");
+        assertThat(docs.body().path("components").path("securitySchemes").path("apiKey").path("name").asString())
+            .isEqualTo("X-API-Key");
+        assertThat(docs.body().path("paths").propertyNames()).contains("/v1/admin/keys", "/v1/samples/{file}",
+            "/v2/models/{model}");
         assertThat(raw("/swagger-ui/index.html", "text/html").statusCode()).isEqualTo(200);
     }
 }
