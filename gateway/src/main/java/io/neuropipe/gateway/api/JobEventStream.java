@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.neuropipe.gateway.feed.FeedEvent;
 import org.slf4j.Logger;
@@ -19,8 +20,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * One SSE subscriber of one job. Live events that arrive while the snapshot is being sent wait
  * until it has gone; an event already sent (by key) is not sent again; the job's end is the last
- * event and closes the stream. Sends run one at a time on an executor, never on the Kafka
- * consumer's thread, so a slow client cannot hold up event handling.
+ * event and closes the stream. A {@link FeedEvent.Resync} sends what the store shows and this
+ * stream has not sent. Sends run one at a time on an executor, never on the Kafka consumer's
+ * thread, so a slow client cannot hold up event handling.
  */
 final class JobEventStream implements Consumer<FeedEvent> {
 
@@ -32,18 +34,20 @@ final class JobEventStream implements Consumer<FeedEvent> {
 
     private final SseEmitter emitter;
     private final Function<FeedEvent, Rendered> renderer;
+    private final Supplier<List<FeedEvent>> snapshot;
     private final Executor executor;
     private final Consumer<JobEventStream> onClose;
     private final Set<String> sent = new HashSet<>();
     private final List<FeedEvent> buffered = new ArrayList<>();
     private boolean live;
-    private boolean closed;
+    private volatile boolean closed;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    JobEventStream(SseEmitter emitter, Function<FeedEvent, Rendered> renderer, Executor executor,
-                   Consumer<JobEventStream> onClose) {
+    JobEventStream(SseEmitter emitter, Function<FeedEvent, Rendered> renderer, Supplier<List<FeedEvent>> snapshot,
+                   Executor executor, Consumer<JobEventStream> onClose) {
         this.emitter = emitter;
         this.renderer = renderer;
+        this.snapshot = snapshot;
         this.executor = executor;
         this.onClose = onClose;
         emitter.onCompletion(this::close);
@@ -58,14 +62,14 @@ final class JobEventStream implements Consumer<FeedEvent> {
         }
         if (live) {
             enqueue(List.of(event));
-        } else {
+        } else if (!(event instanceof FeedEvent.Resync)) {
             buffered.add(event);
         }
     }
 
     /** Sends what happened so far, then whatever arrived meanwhile, then goes live. */
-    synchronized void start(List<FeedEvent> snapshot) {
-        List<FeedEvent> all = new ArrayList<>(snapshot);
+    synchronized void start() {
+        List<FeedEvent> all = new ArrayList<>(snapshot.get());
         all.addAll(buffered);
         buffered.clear();
         live = true;
@@ -73,10 +77,20 @@ final class JobEventStream implements Consumer<FeedEvent> {
     }
 
     private void enqueue(List<FeedEvent> events) {
-        tail = tail.thenRunAsync(() -> events.forEach(this::send), executor);
+        tail = tail.exceptionally(e -> null).thenRunAsync(() -> events.forEach(this::send), executor);
     }
 
     private void send(FeedEvent event) {
+        if (event instanceof FeedEvent.Resync) {
+            try {
+                if (!closed) {
+                    snapshot.get().forEach(this::send);
+                }
+            } catch (RuntimeException e) {
+                log.debug("SSE resync skipped: {}", e.getMessage());
+            }
+            return;
+        }
         synchronized (this) {
             if (closed || !sent.add(event.key())) {
                 return;

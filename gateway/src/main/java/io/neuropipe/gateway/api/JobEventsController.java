@@ -59,10 +59,11 @@ class JobEventsController {
     SseEmitter events(@PathVariable String id, @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         JobRow job = lookup.require(id, caller);
         SseEmitter emitter = new SseEmitter(timeoutMs);
-        JobEventStream stream = new JobEventStream(emitter, e -> render(job, e), executor,
+        JobEventStream stream = new JobEventStream(emitter, e -> render(job, e),
+            () -> jobs.find(job.id()).map(this::snapshot).orElse(List.of()), executor,
             s -> feed.unsubscribe(job.id(), s));
         feed.subscribe(job.id(), stream);
-        stream.start(snapshot(lookup.require(id, caller)));
+        stream.start();
         return emitter;
     }
 

@@ -28,6 +28,17 @@ public sealed interface FeedEvent {
         }
     }
 
+    /**
+     * Not a happening: asks subscribers to compare with the store and send what they have not seen,
+     * which catches up on events another gateway instance consumed.
+     */
+    record Resync() implements FeedEvent {
+        @Override
+        public String key() {
+            return "resync";
+        }
+    }
+
     /** The job reached a final state (DONE, FAILED or CANCELLED); read the store for which. */
     record Ended() implements FeedEvent {
         @Override

@@ -16,8 +16,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Live events of jobs for this gateway instance's subscribers ({@code GET /v1/jobs/{id}/events}).
  * Events about stored state are published after the transaction that stored it commits, so a
  * subscriber reading the store on an event sees what the event announces. Events consumed by
- * another gateway instance reach that instance's subscribers only; a subscriber here sees their
- * effect in the snapshot it is sent when it connects.
+ * another gateway instance reach that instance's subscribers only; subscribers here catch up on
+ * their stored effects through {@link FeedResync}.
  */
 @Component
 public class JobFeed {
@@ -57,6 +57,11 @@ public class JobFeed {
         } else {
             events.forEach(e -> publish(job, e));
         }
+    }
+
+    /** Delivers {@code event} to the subscribers of every job. */
+    public void publishToAll(FeedEvent event) {
+        subscribers.values().forEach(set -> set.forEach(s -> s.accept(event)));
     }
 
     int subscriberCount(UUID job) {

@@ -31,6 +31,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.neuropipe.gateway.job.JobStore;
+import io.neuropipe.gateway.job.StepStore;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -188,6 +191,26 @@ class JobStreamingTest {
         assertThat(decode.path("models").get(0).path("trained").asBoolean()).isTrue();
         assertThat(decode.path("parameters").path("new_tokens").asString()).isEqualTo("3");
         assertThat(done.path("models").findValuesAsString("name")).containsExactly("image-encoder", "lm");
+    }
+
+    @Autowired
+    StepStore stepStore;
+
+    @Autowired
+    JobStore jobStore;
+
+    @Test
+    void subscribersCatchUpOnEventsAnotherGatewayInstanceConsumed() throws Exception {
+        String id = start("eeg-encode");
+        try (SseClient sse = new SseClient(port, "/v1/jobs/" + id + "/events", Map.of())) {
+            sse.await(e -> step(e, "encode", "STARTED"));
+            // what another instance's consumer would store, without this instance's live feed hearing of it
+            java.util.UUID uuid = java.util.UUID.fromString(id);
+            stepStore.insertResult(uuid, result(id, "encode", true), java.time.Instant.now());
+            jobStore.finish(uuid, io.neuropipe.gateway.job.JobState.DONE, null, null, java.time.Instant.now());
+            sse.await(e -> step(e, "encode", "DONE"));
+            assertThat(sse.await(e -> e.name().equals("job")).data().path("status").asString()).isEqualTo("DONE");
+        }
     }
 
     @Test
