@@ -44,8 +44,18 @@ public final class GatewayTestSupport {
     private GatewayTestSupport() {
     }
 
-    /** Points the gateway at the shared broker, a database of its own and the test model cards. */
+    /** The administrator key of tests that switch auth on. */
+    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
+    /** Points the gateway at the shared broker, a database of its own and the test model cards; auth off. */
     public static void register(DynamicPropertyRegistry r, String database) {
+        register(r, database, false);
+    }
+
+    /** As {@link #register(DynamicPropertyRegistry, String)}, with API keys required when {@code auth}. */
+    public static void register(DynamicPropertyRegistry r, String database, boolean auth) {
+        r.add("neuropipe.gateway.auth.enabled", () -> auth);
+        r.add("neuropipe.gateway.auth.admin-key", () -> ADMIN_KEY);
         EmbeddedPostgresServer pg = SharedInfrastructure.postgres();
         pg.createDatabaseIfMissing(database);
         r.add("spring.datasource.url", () -> pg.jdbcUrl(database));
@@ -114,14 +124,49 @@ public final class GatewayTestSupport {
     }
 
     public static Response get(int port, String path) {
-        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build());
+        return get(port, path, Map.of());
+    }
+
+    public static Response postBytes(int port, String path, String contentType, byte[] body,
+                                     Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
+    public static Response postMultipart(int port, Multipart form, Map<String, String> headers) {
+        return postBytes(port, "/v1/jobs", form.contentType(), form.body(), headers);
+    }
+
+    /** Sends any request. */
+    public static Response exchange(HttpRequest request) {
+        return send(request);
+    }
+
+    public static Response get(int port, String path, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
+    public static Response delete(int port, String path, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).DELETE();
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
+    /** {@code Authorization: Bearer <key>}. */
+    public static Map<String, String> bearer(String key) {
+        return Map.of("Authorization", "Bearer " + key);
     }
 
     private static Response send(HttpRequest request) {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             String raw = r.body();
-            JsonNode body = raw == null || raw.isBlank() ? null : JSON.readTree(raw);
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = raw == null || raw.isBlank() || !type.contains("json") ? null : JSON.readTree(raw);
             return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

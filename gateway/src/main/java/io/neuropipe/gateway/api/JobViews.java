@@ -1,5 +1,6 @@
 package io.neuropipe.gateway.api;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,11 +21,14 @@ final class JobViews {
     record Accepted(String id, String status, Map<String, String> links) {
     }
 
-    /** A job's state, steps and results. */
+    /**
+     * A job's state, steps and results; {@code durationMs} from creation to the final state,
+     * {@code models} every model its steps ran (from their provenance).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Job(String id, String pipeline, String tenant, String status, Error error, Instant created, Instant updated,
-               Instant finished, Instant deadline, List<Step> steps, Map<String, Object> results,
-               Map<String, String> partial, Map<String, String> links) {
+               Instant finished, Instant deadline, Long durationMs, List<Step> steps, List<ProvenanceView.Model> models,
+               Map<String, Object> results, Map<String, String> partial, Map<String, String> links) {
     }
 
     /** Why a job failed. */
@@ -33,7 +37,7 @@ final class JobViews {
 
     /** One route node of a job; status PENDING until its service reports. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Step(String id, String step, String status, String service, Timing timing, Map<String, String> provenance,
+    record Step(String id, String step, String status, String service, Timing timing, ProvenanceView provenance,
                 Error error, Instant finished) {
     }
 
@@ -75,8 +79,11 @@ final class JobViews {
         }
         Error error = job.errorCode() == null ? null : new Error(job.errorCode(), job.errorMessage());
         String id = job.id().toString();
+        List<ProvenanceView.Model> models = steps.stream().filter(st -> st.provenance() != null)
+            .flatMap(st -> st.provenance().models().stream()).distinct().toList();
+        Long duration = job.finished() == null ? null : Duration.between(job.created(), job.finished()).toMillis();
         return new Job(id, job.pipeline(), job.tenant(), job.state().name(), error, job.created(), job.updated(),
-            job.finished(), job.deadline(), steps, results,
+            job.finished(), job.deadline(), duration, steps, models.isEmpty() ? null : models, results,
             job.state().terminal() || partial.isEmpty() ? null : partial, links(id));
     }
 
@@ -86,9 +93,15 @@ final class JobViews {
         node.getNextList().forEach(n -> collect(n, byId, out));
     }
 
-    private static Step step(StepRow r) {
+    /** A node whose envelope was sent to its service, no outcome yet. */
+    static Step started(RouteNode node) {
+        return new Step(node.getId(), node.getStep(), "STARTED", null, null, null, null, null);
+    }
+
+    static Step step(StepRow r) {
         Error error = r.errorCode() == null ? null : new Error(r.errorCode(), r.errorMessage());
-        return new Step(r.stepId(), r.step(), r.status(), r.service(), Timing.of(r.timing()), r.provenance(), error,
+        return new Step(r.stepId(), r.step(), r.status(), r.service(), Timing.of(r.timing()),
+            ProvenanceView.of(r.step(), r.provenance()), error,
             r.emitted() != null ? r.emitted() : r.received());
     }
 }

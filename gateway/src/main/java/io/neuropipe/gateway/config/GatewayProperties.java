@@ -55,10 +55,13 @@ public record GatewayProperties(
      *                   {@code <stepPrefix>s}
      * @param results    topic of job status events (DONE with the results, FAILED with the
      *                   reason) for Kafka-only clients, keyed by job id
+     * @param cancel     topic of cancellations: a {@code JobEvent} with status JOB_CANCELLED,
+     *                   keyed by job id, for services to drop the job's remaining work
      */
     public record Topics(
             @NotBlank @DefaultValue("neuropipe.step.") String stepPrefix,
-            @NotBlank @DefaultValue("neuropipe.jobs.results") String results) {
+            @NotBlank @DefaultValue("neuropipe.jobs.results") String results,
+            @NotBlank @DefaultValue("neuropipe.jobs.cancel") String cancel) {
 
         public String step(String step) {
             return stepPrefix + step;

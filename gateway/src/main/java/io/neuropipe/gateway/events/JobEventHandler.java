@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.neuropipe.gateway.feed.FeedEvent;
+import io.neuropipe.gateway.feed.JobFeed;
 import io.neuropipe.gateway.job.JobCompletions;
 import io.neuropipe.gateway.job.JobMetrics;
 import io.neuropipe.gateway.job.JobRow;
 import io.neuropipe.gateway.job.JobState;
 import io.neuropipe.gateway.job.JobStore;
 import io.neuropipe.gateway.job.PartialOutputs;
+import io.neuropipe.gateway.job.Routes;
 import io.neuropipe.gateway.job.StatusEvents;
 import io.neuropipe.gateway.job.StepRow;
 import io.neuropipe.gateway.job.StepStore;
@@ -40,9 +43,11 @@ public class JobEventHandler {
     private final JobMetrics metrics;
     private final JobCompletions completions;
     private final PartialOutputs partials;
+    private final JobFeed feed;
 
     public JobEventHandler(JobStore jobs, StepStore steps, Outbox outbox, StatusEvents statusEvents, JobMetrics metrics,
-                           JobCompletions completions, PartialOutputs partials) {
+                           JobCompletions completions, PartialOutputs partials, JobFeed feed) {
+        this.feed = feed;
         this.completions = completions;
         this.partials = partials;
         this.jobs = jobs;
@@ -73,7 +78,15 @@ public class JobEventHandler {
     }
 
     private void onResult(JobRow job, JobEvent event, Instant now) {
-        if (!steps.insertResult(job.id(), event, now) || job.state().terminal()) {
+        if (!steps.insertResult(job.id(), event, now)) {
+            return;
+        }
+        List<FeedEvent> changes = new ArrayList<>();
+        changes.add(new FeedEvent.StepChanged(event.getStepId(), event.getStep(), "DONE"));
+        Routes.find(job.route(), event.getStepId()).ifPresent(node -> node.getNextList().forEach(
+            next -> changes.add(new FeedEvent.StepChanged(next.getId(), next.getStep(), "STARTED"))));
+        feed.publishOnCommit(job.id(), changes);
+        if (job.state().terminal()) {
             return;
         }
         if (steps.countDone(job.id(), job.leafIds()) == job.leafIds().size()) {
@@ -88,7 +101,11 @@ public class JobEventHandler {
     }
 
     private void onFailure(JobRow job, JobEvent event, Instant now) {
-        if (!steps.insertFailure(job.id(), event, now) || job.state().terminal()) {
+        if (!steps.insertFailure(job.id(), event, now)) {
+            return;
+        }
+        feed.publishOnCommit(job.id(), List.of(new FeedEvent.StepChanged(event.getStepId(), event.getStep(), "FAILED")));
+        if (job.state().terminal()) {
             return;
         }
         String code = event.getFailure().getCode().name();

@@ -1,5 +1,6 @@
 package io.neuropipe.gateway.events;
 
+import io.neuropipe.gateway.job.IdempotencyConflictException;
 import io.neuropipe.gateway.job.InvalidInputException;
 import io.neuropipe.gateway.job.JobIds;
 import io.neuropipe.gateway.job.JobService;
@@ -44,6 +45,8 @@ public class JobRequestHandler {
         } catch (InvalidInputException e) {
             log.info("Rejected request '{}': {}: {}", r.getRequestId(), e.field(), e.getMessage());
             jobs.recordRejected(s, e);
+        } catch (IdempotencyConflictException e) {
+            log.warn("Dropped request '{}': {}", r.getRequestId(), e.getMessage());
         }
     }
 

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.neuropipe.gateway.feed.FeedEvent;
+import io.neuropipe.gateway.feed.JobFeed;
 import io.neuropipe.gateway.job.PartialOutputs;
 import io.neuropipe.proto.v1.JobEvent;
 import io.neuropipe.proto.v1.JobRequest;
@@ -21,7 +23,7 @@ class KafkaFunctions {
 
     /** Streamed chunks go to memory only: a transaction per token would cost more than the step that made it. */
     @Bean
-    Consumer<Message<byte[]>> jobEvents(JobEventHandler handler, PartialOutputs partials) {
+    Consumer<Message<byte[]>> jobEvents(JobEventHandler handler, PartialOutputs partials, JobFeed feed) {
         return message -> {
             JobEvent event;
             try {
@@ -30,7 +32,9 @@ class KafkaFunctions {
                 throw new UnreadableEventException("Not a JobEvent (key " + key(message) + ")", e);
             }
             if (event.getKindCase() == JobEvent.KindCase.PARTIAL) {
-                partials.add(event.getJobId(), event.getPartial());
+                partials.add(event.getJobId(), event.getPartial()).ifPresent(job -> feed.publish(job,
+                    new FeedEvent.Chunk(event.getPartial().getArtifact(), event.getPartial().getIndex(),
+                        event.getPartial().getText())));
             } else {
                 handler.handle(event);
             }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.neuropipe.gateway.config.GatewayProperties;
+import io.neuropipe.gateway.config.LimitsProperties;
 import io.neuropipe.gateway.config.PipelinesProperties.Input;
 import io.neuropipe.gateway.pipeline.ModelCards;
 import io.neuropipe.gateway.pipeline.PipelineSpec;
@@ -25,10 +26,12 @@ public class InputValidator {
 
     private final ModelCards cards;
     private final int maxTensorBytes;
+    private final long maxTensorElements;
 
-    public InputValidator(ModelCards cards, GatewayProperties properties) {
+    public InputValidator(ModelCards cards, GatewayProperties properties, LimitsProperties limits) {
         this.cards = cards;
         this.maxTensorBytes = properties.maxTensorBytes();
+        this.maxTensorElements = limits.maxTensorElements();
     }
 
     public void validate(PipelineSpec pipeline, Map<String, Artifact> inputs) {
@@ -66,6 +69,9 @@ public class InputValidator {
                 }
             }
             case TENSOR -> {
+                if (a.getValueCase() == Artifact.ValueCase.BLOB) {
+                    return; // an uploaded recording (EDF, NIfTI) its service reads
+                }
                 if (a.getValueCase() != Artifact.ValueCase.TENSOR) {
                     throw new InvalidInputException(field, "Input '" + name + "' must be an inline tensor");
                 }
@@ -83,6 +89,10 @@ public class InputValidator {
         if (count < 0) {
             throw new InvalidInputException(field + ".shape", "Tensor shape " + t.getShapeList()
                 + " has a negative dimension or is too large");
+        }
+        if (count > maxTensorElements) {
+            throw new InvalidInputException(field + ".shape", "Tensor of " + count + " elements exceeds the limit of "
+                + maxTensorElements + " elements");
         }
         if (t.getDtype() == DataType.BYTES) {
             if (t.getStringDataCount() != count) {

@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import io.neuropipe.gateway.feed.FeedEvent;
+import io.neuropipe.gateway.feed.JobFeed;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -12,12 +14,18 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Wakes requests waiting for a job to end ({@code GET /v1/jobs/{id}?wait=...}) when this instance
  * commits the job's final state. Jobs finished by another gateway instance are not signalled here;
- * their waiters see the final state when their wait times out.
+ * their waiters see the final state when their wait times out. Live subscribers
+ * ({@link JobFeed}) are told the job ended at the same moment.
  */
 @Component
 public class JobCompletions {
 
     private final ConcurrentMap<UUID, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final JobFeed feed;
+
+    public JobCompletions(JobFeed feed) {
+        this.feed = feed;
+    }
 
     /** A future completed once the job's final state has committed. Register before reading the job. */
     public CompletableFuture<Void> register(UUID id) {
@@ -47,5 +55,6 @@ public class JobCompletions {
         if (f != null) {
             f.complete(null);
         }
+        feed.publish(id, new FeedEvent.Ended());
     }
 }

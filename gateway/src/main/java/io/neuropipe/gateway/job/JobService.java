@@ -2,6 +2,7 @@ package io.neuropipe.gateway.job;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +36,11 @@ public class JobService {
     private final StatusEvents statusEvents;
     private final GatewayProperties properties;
     private final JobMetrics metrics;
+    private final BlobStore blobs;
 
     public JobService(PipelineCatalog pipelines, InputValidator validator, JobStore jobs, Outbox outbox,
-                      StatusEvents statusEvents, GatewayProperties properties, JobMetrics metrics) {
+                      StatusEvents statusEvents, GatewayProperties properties, JobMetrics metrics, BlobStore blobs) {
+        this.blobs = blobs;
         this.metrics = metrics;
         this.pipelines = pipelines;
         this.validator = validator;
@@ -50,21 +53,32 @@ public class JobService {
     /** Creates a job, or returns the existing one for a repeated request id; invalid requests throw. */
     @Transactional
     public SubmittedJob submit(JobSubmission s) {
+        return submit(s, List.of());
+    }
+
+    /** As {@link #submit(JobSubmission)}, storing the uploaded files its inputs refer to with the job. */
+    @Transactional
+    public SubmittedJob submit(JobSubmission s, List<BlobStore.Blob> files) {
         PipelineSpec pipeline = pipelines.find(s.pipeline()).orElseThrow(() -> new UnknownPipelineException(s.pipeline()));
         String tenant = tenant(s);
+        String fingerprint = Fingerprints.of(s);
         if (s.hasRequestId()) {
             var existing = jobs.findByRequest(tenant, s.requestId());
             if (existing.isPresent()) {
-                return new SubmittedJob(existing.get().id(), existing.get().state(), false);
+                return repeated(existing.get(), s, fingerprint);
             }
         }
         validator.validate(pipeline, s.inputs());
         Duration timeout = timeout(s);
         Instant now = Instant.now();
         JobRow job = newJob(s, pipeline, tenant, JobState.PENDING, null, null, now, now.plus(timeout));
-        if (!jobs.insert(job)) {
-            return existing(tenant, s);
+        List<Artifact> named = new ArrayList<>();
+        s.inputs().forEach((name, a) -> named.add(a.toBuilder().setName(name).build()));
+        if (!jobs.insert(job, s.hasRequestId() ? fingerprint : null, named)) {
+            SubmittedJob other = existing(tenant, s);
+            return repeated(jobs.find(other.id()).orElseThrow(), s, fingerprint);
         }
+        files.forEach(blobs::put);
         outbox.append(new OutboxMessage(properties.topics().step(pipeline.route().getStep()), job.id().toString(),
             envelope(job, pipeline, s.inputs()).toByteArray()));
         metrics.created(pipeline.name(), true);
@@ -103,6 +117,14 @@ public class JobService {
 
     public UUID jobId(JobSubmission s) {
         return s.hasRequestId() ? JobIds.forRequest(tenant(s), s.requestId()) : JobIds.random();
+    }
+
+    private SubmittedJob repeated(JobRow existing, JobSubmission s, String fingerprint) {
+        String stored = jobs.requestHash(existing.id()).orElse(null);
+        if (stored != null && !stored.equals(fingerprint)) {
+            throw new IdempotencyConflictException(s.requestId(), existing.id().toString());
+        }
+        return new SubmittedJob(existing.id(), existing.state(), false);
     }
 
     private SubmittedJob existing(String tenant, JobSubmission s) {

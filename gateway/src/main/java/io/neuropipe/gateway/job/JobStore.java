@@ -13,7 +13,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.RouteNode;
+import io.neuropipe.proto.v1.StepResult;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -25,6 +27,8 @@ public class JobStore {
 
     private static final String COLUMNS = "id, tenant, request_id, pipeline, status, route, leaf_ids, params::text AS params, "
         + "traceparent, error_code, error_message, created_at, updated_at, finished_at, deadline_at";
+    private static final String FILTER = "(?::text IS NULL OR tenant = ?) AND (?::text IS NULL OR status = ?) "
+        + "AND (?::text IS NULL OR pipeline = ?)";
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
@@ -37,13 +41,38 @@ public class JobStore {
 
     /** Inserts the job unless its id or (tenant, request id) exists; returns whether it was inserted. */
     public boolean insert(JobRow j) {
+        return insert(j, null, List.of());
+    }
+
+    /**
+     * Inserts the job with the fingerprint of the request that created it and its inputs (kept to be
+     * served as artifacts), unless its id or (tenant, request id) exists.
+     */
+    public boolean insert(JobRow j, String requestHash, List<Artifact> inputs) {
         return jdbc.sql("INSERT INTO jobs (id, tenant, request_id, pipeline, status, route, leaf_ids, params, traceparent, "
-                + "error_code, error_message, created_at, updated_at, finished_at, deadline_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                + "error_code, error_message, created_at, updated_at, finished_at, deadline_at, request_hash, inputs) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .params(j.id(), j.tenant(), j.requestId(), j.pipeline(), j.state().name(), j.route().toByteArray(),
                 j.leafIds().toArray(String[]::new), json.writeValueAsString(j.params()), j.traceparent(),
-                j.errorCode(), j.errorMessage(), ts(j.created()), ts(j.updated()), ts(j.finished()), ts(j.deadline()))
+                j.errorCode(), j.errorMessage(), ts(j.created()), ts(j.updated()), ts(j.finished()), ts(j.deadline()),
+                requestHash, StepResult.newBuilder().addAllArtifacts(inputs).build().toByteArray())
             .update() == 1;
+    }
+
+    /** Fingerprint of the request that created the job, when it had one. */
+    public Optional<String> requestHash(UUID id) {
+        return jdbc.sql("SELECT request_hash FROM jobs WHERE id = ?").param(id).query(String.class).optional();
+    }
+
+    /** The job's inputs, named. */
+    public List<Artifact> inputs(UUID id) {
+        byte[] bytes = jdbc.sql("SELECT inputs FROM jobs WHERE id = ?").param(id).query(byte[].class).optional()
+            .orElse(null);
+        try {
+            return bytes == null ? List.of() : StepResult.parseFrom(bytes).getArtifactsList();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("Unreadable inputs in the jobs table", e);
+        }
     }
 
     public Optional<JobRow> find(UUID id) {
@@ -53,6 +82,25 @@ public class JobStore {
     public Optional<JobRow> findByRequest(String tenant, String requestId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE tenant = ? AND request_id = ?")
             .params(tenant, requestId).query(this::row).optional();
+    }
+
+    /**
+     * Jobs newest first, optionally only those of {@code tenant}, in {@code state} or of
+     * {@code pipeline} (null = any).
+     */
+    public List<JobRow> list(String tenant, JobState state, String pipeline, int limit, long offset) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE " + FILTER + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+            .params(tenant, tenant, state == null ? null : state.name(), state == null ? null : state.name(), pipeline,
+                pipeline, limit, offset)
+            .query(this::row).list();
+    }
+
+    /** How many jobs {@link #list} would return without paging. */
+    public long count(String tenant, JobState state, String pipeline) {
+        return jdbc.sql("SELECT count(*) FROM jobs WHERE " + FILTER)
+            .params(tenant, tenant, state == null ? null : state.name(), state == null ? null : state.name(), pipeline,
+                pipeline)
+            .query(Long.class).single();
     }
 
     /** Reads and locks the job until the transaction ends, serialising its event handling. */

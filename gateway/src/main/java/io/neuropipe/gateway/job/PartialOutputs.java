@@ -3,6 +3,9 @@ package io.neuropipe.gateway.job;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -35,15 +38,16 @@ public class PartialOutputs implements OutboxRelay.SweepTask {
         this.maxAge = properties.maxTimeout().plus(properties.deadlineGrace());
     }
 
-    /** Adds a chunk of a job given by its id string; ignored when the id is not a UUID. */
-    public void add(String jobId, PartialOutput chunk) {
+    /** Adds a chunk of a job given by its id string; ignored (empty) when the id is not a UUID. */
+    public Optional<UUID> add(String jobId, PartialOutput chunk) {
         UUID id;
         try {
             id = UUID.fromString(jobId);
         } catch (IllegalArgumentException e) {
-            return;
+            return Optional.empty();
         }
         add(id, chunk.getArtifact(), chunk.getIndex(), chunk.getText());
+        return Optional.of(id);
     }
 
     /** Adds a chunk; a repeated index (a redelivered event) replaces the same chunk. */
@@ -70,6 +74,17 @@ public class PartialOutputs implements OutboxRelay.SweepTask {
         }
         Map<String, String> out = new LinkedHashMap<>();
         s.chunks().forEach((artifact, chunks) -> out.put(artifact, String.join("", chunks.values())));
+        return out;
+    }
+
+    /** The chunks so far of each artifact being streamed for {@code job}, by index. */
+    public Map<String, SortedMap<Integer, String>> chunks(UUID job) {
+        Stream s = jobs.get(job);
+        if (s == null) {
+            return Map.of();
+        }
+        Map<String, SortedMap<Integer, String>> out = new LinkedHashMap<>();
+        s.chunks().forEach((artifact, chunks) -> out.put(artifact, new TreeMap<>(chunks)));
         return out;
     }
 

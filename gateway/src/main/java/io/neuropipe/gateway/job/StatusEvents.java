@@ -22,14 +22,22 @@ public class StatusEvents {
     public static final String SERVICE = "gateway";
 
     private final String topic;
+    private final String cancelTopic;
 
     public StatusEvents(GatewayProperties properties) {
         this.topic = properties.topics().results();
+        this.cancelTopic = properties.topics().cancel();
     }
 
     public OutboxMessage of(JobRow job, JobState state, String reason, List<Artifact> artifacts) {
         return of(job.id().toString(), job.tenant(), job.pipeline(), job.requestId(), job.traceparent(), state, reason,
             artifacts);
+    }
+
+    /** The record that tells services to stop working on {@code job}: the CANCELLED status on the cancel topic. */
+    public OutboxMessage cancellation(JobRow job, String reason) {
+        OutboxMessage status = of(job, JobState.CANCELLED, reason, List.of());
+        return new OutboxMessage(cancelTopic, status.key(), status.payload(), status.headers());
     }
 
     public OutboxMessage of(String jobId, String tenant, String pipeline, String requestId, String traceparent,

@@ -132,7 +132,11 @@ class JobLifecycleTest {
         assertThat(encode.path("service").asString()).isEqualTo("test-encode");
         assertThat(encode.path("timing").path("inferenceUs").asLong()).isEqualTo(400);
         assertThat(encode.path("timing").path("totalUs").asLong()).isEqualTo(500);
-        assertThat(encode.path("provenance").path("model").asString()).isEqualTo("encode-model/1");
+        assertThat(encode.path("provenance").path("raw").path("model").asString()).isEqualTo("encode-model/1");
+        assertThat(encode.path("provenance").path("models").get(0).path("name").asString()).isEqualTo("encode-model");
+        assertThat(done.path("models").findValuesAsString("name"))
+            .containsExactlyInAnyOrder("encode-model", "generate-model", "decode-model");
+        assertThat(done.path("durationMs").asLong()).isNotNegative();
 
         JobEvent status = JobEvent.parseFrom(await(results, rec -> id.equals(rec.key())).value());
         assertThat(status.getStatus().getStatus()).isEqualTo(JobStatus.JOB_DONE);

@@ -14,7 +14,7 @@ class PartialOutputsTest {
 
     private final PartialOutputs partials = new PartialOutputs(new GatewayProperties(Path.of("models"), "default",
         Duration.ofSeconds(60), Duration.ofMinutes(10), 1 << 22, Duration.ofSeconds(30), Duration.ofSeconds(5),
-        new GatewayProperties.Topics("neuropipe.step.", "neuropipe.jobs.results"),
+        new GatewayProperties.Topics("neuropipe.step.", "neuropipe.jobs.results", "neuropipe.jobs.cancel"),
         new GatewayProperties.Relay(100, Duration.ofSeconds(1), Duration.ofSeconds(10), 0)));
 
     @Test

@@ -26,7 +26,7 @@ class PipelineCatalogTest {
 
     private ModelCards cards() {
         return new ModelCards(new GatewayProperties(models, "default", Duration.ofSeconds(60), Duration.ofMinutes(10),
-            1 << 22, Duration.ofSeconds(30), Duration.ofSeconds(5), new GatewayProperties.Topics("neuropipe.step.", "neuropipe.jobs.results"),
+            1 << 22, Duration.ofSeconds(30), Duration.ofSeconds(5), new GatewayProperties.Topics("neuropipe.step.", "neuropipe.jobs.results", "neuropipe.jobs.cancel"),
             new GatewayProperties.Relay(100, Duration.ofSeconds(1), Duration.ofSeconds(10), 0)));
     }
 
