@@ -72,8 +72,8 @@ class LocalPipelinesEndToEndTest {
     void healthIsUpAndEveryPipelineIsListed() throws Exception {
         assertThat(get("/actuator/health").path("status").asString()).isEqualTo("UP");
         List<String> names = new ArrayList<>();
-        get("/v1/pipelines").forEach(p -> names.add(p.path("name").asString()));
-        assertThat(names).contains("eeg-to-image", "eeg-to-caption", "brain-decode-all", "image-caption", "text-generate");
+        get("/v1/pipelines").path("pipelines").forEach(p -> names.add(p.path("name").asString()));
+        assertThat(names).contains("eeg-encode", "eeg-to-image", "eeg-to-caption", "brain-decode-all", "image-caption", "text-generate");
     }
 
     @Test
