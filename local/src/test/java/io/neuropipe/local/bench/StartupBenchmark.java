@@ -33,23 +33,28 @@ public final class StartupBenchmark {
                 "--postgres-port=0")).redirectErrorStream(true).directory(root.toFile());
             long start = System.nanoTime();
             Process p = pb.start();
-            double seconds = -1;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.contains("NeuroPipe is up")) {
-                        seconds = (System.nanoTime() - start) / 1e9;
-                        break;
+            java.util.concurrent.CountDownLatch up = new java.util.concurrent.CountDownLatch(1);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = out.readLine()) != null; ) {
+                        if (line.contains("NeuroPipe is up")) {
+                            up.countDown();
+                        }
                     }
+                } catch (java.io.IOException ignored) {
+                    // the child's output closes when it stops
                 }
+            }, "startup-output");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                boolean started = up.await(180, TimeUnit.SECONDS);
+                double seconds = (System.nanoTime() - start) / 1e9;
                 long rssKb = rssKb(p.pid());
                 p.destroy();
                 boolean exited = p.waitFor(60, TimeUnit.SECONDS);
-                while (out.readLine() != null) {
-                    // drain so the child is not blocked on a full pipe while stopping
-                }
-                System.out.printf(Locale.ROOT, "| %d | %.1f | %d | %s |%n", run, seconds, rssKb / 1024,
-                    exited ? "exit " + p.exitValue() : "did not exit in 60 s");
+                System.out.printf(Locale.ROOT, "| %d | %s | %d | %s |%n", run, started ? String.format(Locale.ROOT, "%.1f", seconds)
+                    : "not up in 180 s", rssKb / 1024, exited ? "exit " + p.exitValue() : "did not exit in 60 s");
             } finally {
                 p.destroyForcibly();
             }
