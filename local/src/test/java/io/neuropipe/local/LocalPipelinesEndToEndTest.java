@@ -36,6 +36,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,6 +173,38 @@ class LocalPipelinesEndToEndTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("application/problem+json"));
         assertThat(response.body()).contains("inputs.eeg");
+    }
+
+    @Test
+    void theWebConsoleRunsBrainDecodeAllAndShowsTheImageAndCaption(@TempDir Path profile) {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path driver = Path.of("/usr/bin/chromedriver");
+        Assumptions.assumeTrue(java.nio.file.Files.isExecutable(chromium) && java.nio.file.Files.isExecutable(driver),
+            "Skipped: no Chromium here (apt-get install -y chromium chromium-driver; .ci/run installs them)");
+        ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile()).addArguments("--headless", "--no-sandbox",
+            "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,1000",
+            "--user-data-dir=" + profile);
+        WebDriver browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
+            .usingAnyFreePort().build(), options);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
+            browser.get(stack.gatewayUrl() + "/");
+            // local mode runs without API keys; the page still wants something in the key field
+            browser.findElement(By.id("api-key")).sendKeys("local", Keys.TAB);
+            wait.until(d -> new Select(d.findElement(By.id("pipeline"))).getFirstSelectedOption().getText()
+                .equals("brain-decode-all"));
+            wait.until(d -> new Select(d.findElement(By.id("sample"))).getFirstSelectedOption().getAttribute("value")
+                .startsWith("eeg:"));
+            browser.findElement(By.id("run")).click();
+            wait.until(d -> d.findElement(By.id("job-status")).getText().equals("DONE"));
+            assertThat(browser.findElement(By.id("caption")).getText()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+            wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                "const i = document.getElementById('image'); return i.complete ? i.naturalWidth : 0;")).intValue() > 0);
+            assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
+        } finally {
+            browser.quit();
+        }
     }
 
     // ---------------------------------------------------------------------------------------- helpers
