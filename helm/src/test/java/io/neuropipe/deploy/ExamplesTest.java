@@ -82,6 +82,8 @@ class ExamplesTest {
 
         assertThat(m.names("ScaledObject")).hasSize(4);
         assertThat(m.names("Secret")).isEmpty();
+        assertThat(Yamls.list(Manifests.appContainer(HelmChartTest.deployment(m, "gateway")), "env").toString())
+            .contains("NEUROPIPE_ADMIN_KEY").contains("neuropipe-admin");
         assertThat(m.names("PersistentVolumeClaim")).containsExactly("np-neuropipe-models");
         Map<String, Object> gpus = new TreeMap<>();
         m.ofKind("Deployment").forEach(d -> {

@@ -79,7 +79,8 @@ class HelmChartTest {
         assertThat(m.names("NetworkPolicy")).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(m.names("ServiceAccount")).containsExactly("np-neuropipe");
         assertThat(m.names("ConfigMap")).containsExactly("np-neuropipe-config");
-        assertThat(m.names("Secret")).containsExactly("np-neuropipe-postgresql");
+        assertThat(m.names("Secret")).containsExactlyInAnyOrder("np-neuropipe-postgresql", "np-neuropipe-admin");
+        assertThat(Yamls.string(m.get("Secret", "np-neuropipe-admin"), "data.admin-key")).as("a generated admin key").isNotBlank();
         assertThat(m.names("ScaledObject")).isEmpty();
         assertThat(m.names("PersistentVolumeClaim")).isEmpty();
 
@@ -261,7 +262,7 @@ class HelmChartTest {
         Manifests m = render(Map.of("postgresql.existingSecret", "neuropipe-db-app",
             "kafka.jaasConfigSecret.name", "kafka-user"));
 
-        assertThat(m.names("Secret")).isEmpty();
+        assertThat(m.names("Secret")).as("only the generated admin key is left").containsExactly("np-neuropipe-admin");
         List<Map<String, Object>> env = Yamls.list(appContainer(deployment(m, "gateway")), "env");
         Map<String, String> refs = new TreeMap<>();
         for (Map<String, Object> e : env) {
@@ -271,6 +272,7 @@ class HelmChartTest {
             }
         }
         assertThat(refs).isEqualTo(Map.of(
+            "NEUROPIPE_ADMIN_KEY", "np-neuropipe-admin/admin-key",
             "SPRING_DATASOURCE_USERNAME", "neuropipe-db-app/username",
             "SPRING_DATASOURCE_PASSWORD", "neuropipe-db-app/password",
             "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "kafka-user/sasl.jaas.config"));
