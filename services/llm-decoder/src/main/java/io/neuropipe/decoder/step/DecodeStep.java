@@ -13,16 +13,21 @@ import io.neuropipe.decoder.domain.GreedySampler;
 import io.neuropipe.decoder.domain.Prefix;
 import io.neuropipe.decoder.domain.Sampler;
 import io.neuropipe.decoder.domain.StochasticSampler;
-import io.neuropipe.decoder.engine.Generator;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
+import io.neuropipe.decoder.kv.PrefixCacheProperties;
+import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
+import io.neuropipe.decoder.sched.SequenceHandle;
+import io.neuropipe.decoder.sched.SequenceOptions;
 import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.ErrorCode;
 import io.neuropipe.runtime.model.ModelCard;
 import io.neuropipe.runtime.step.InvalidInputException;
+import io.neuropipe.runtime.step.PermanentStepException;
 import io.neuropipe.runtime.step.StepHandler;
 import io.neuropipe.runtime.step.StepInput;
 import io.neuropipe.runtime.step.StepOutput;
 import io.neuropipe.runtime.step.StepParams;
+import io.neuropipe.runtime.step.TransientStepException;
 import io.neuropipe.runtime.tensor.Tensors;
 import org.springframework.stereotype.Component;
 
@@ -30,19 +35,24 @@ import org.springframework.stereotype.Component;
  * Step {@code decode}: optional prefix (artifacts {@code vision_tokens} + {@code vision_positions},
  * or {@code embedding}) and a prompt (artifact or param {@code prompt}, or param {@code question};
  * a caption by default) -> text artifact named by param {@code output} (default {@code text}),
- * streamed as partial outputs.
+ * streamed as partial outputs. Generation runs on the shared {@link ContinuousBatchingEngine}; this thread waits for its
+ * sequence and publishes the text as it comes. Param {@code prefix_cache} (true/false) overrides
+ * {@code neuropipe.decoder.prefix-cache.enabled}.
  */
 @Component
 public class DecodeStep implements StepHandler {
 
     private final LanguageModelEngine engine;
-    private final Generator generator;
+    private final ContinuousBatchingEngine batching;
     private final DecoderProperties props;
+    private final PrefixCacheProperties prefixCache;
 
-    public DecodeStep(LanguageModelEngine engine, Generator generator, DecoderProperties props) {
+    public DecodeStep(LanguageModelEngine engine, ContinuousBatchingEngine batching, DecoderProperties props,
+                      PrefixCacheProperties prefixCache) {
         this.engine = engine;
-        this.generator = generator;
+        this.batching = batching;
         this.props = props;
+        this.prefixCache = prefixCache;
     }
 
     @Override
@@ -56,15 +66,37 @@ public class DecodeStep implements StepHandler {
         String output = params.string("output", "text");
         GenerationRequest request = input.timings().preprocess(() -> request(input, params));
         AtomicInteger chunk = new AtomicInteger();
-        Generation generation = input.timings().inference(() -> generator.generate(request,
+        SequenceOptions options = new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled()));
+        SequenceHandle handle = batching.submit(request, options, () -> deadlinePassed(input));
+        Generation generation = input.timings().inference(() -> await(handle,
             delta -> input.partials().emit(output, chunk.getAndIncrement(), delta)));
+        if (generation.finishReason().equals("cancelled")) {
+            throw deadlinePassed(input)
+                ? new PermanentStepException(ErrorCode.DEADLINE_EXCEEDED, "The deadline passed after " + generation.tokens().size()
+                    + " generated tokens")
+                : new PermanentStepException(ErrorCode.CANCELLED, "Generation cancelled after " + generation.tokens().size() + " tokens");
+        }
         ModelCard card = engine.card();
         return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
                 .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()),
             Map.of("decode.model", card.id(), "decode.sha256", card.sha256(), "decode.trained", Boolean.toString(card.trained()),
                 "decode.prefix", prefixKind(input), "decode.new_tokens", Integer.toString(generation.tokens().size()),
                 "decode.finish_reason", generation.finishReason(),
-                "decode.prefill_us", Long.toString(generation.prefillMicros())));
+                "decode.prefill_us", Long.toString(generation.prefillMicros()),
+                "decode.prefix_cache_tokens", Integer.toString(handle.reusedTokens())));
+    }
+
+    private static Generation await(SequenceHandle handle, java.util.function.Consumer<String> onText) {
+        try {
+            return handle.await(onText);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientStepException("Interrupted while generating", e);
+        }
+    }
+
+    private static boolean deadlinePassed(StepInput input) {
+        return input.deadlineEpochMs() > 0 && System.currentTimeMillis() > input.deadlineEpochMs();
     }
 
     private GenerationRequest request(StepInput input, StepParams params) {
