@@ -1,0 +1,75 @@
+package io.neuropipe.decoder.step;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.neuropipe.decoder.ZooDecoder;
+import io.neuropipe.decoder.config.DecoderProperties;
+import io.neuropipe.decoder.kv.PrefixCache;
+import io.neuropipe.decoder.kv.PrefixCacheProperties;
+import io.neuropipe.decoder.sched.BatchingProperties;
+import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
+import io.neuropipe.proto.v1.ErrorCode;
+import io.neuropipe.proto.v1.RouteNode;
+import io.neuropipe.proto.v1.StepEnvelope;
+import io.neuropipe.runtime.step.StageTimings;
+import io.neuropipe.runtime.step.StepException;
+import io.neuropipe.runtime.step.StepInput;
+import io.neuropipe.runtime.step.StepOutput;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The decode step as a plain function on the batching engine: streamed partials, prefix cache option, deadline. */
+class DecodeStepTest {
+
+    private static ZooDecoder zoo;
+    private static ContinuousBatchingEngine batching;
+    private static DecodeStep step;
+
+    @BeforeAll
+    static void open() {
+        zoo = new ZooDecoder(1);
+        PrefixCacheProperties cacheProps = PrefixCacheProperties.defaults();
+        batching = new ContinuousBatchingEngine(zoo.engine(), BatchingProperties.defaults(), new PrefixCache(zoo.models(), cacheProps));
+        step = new DecodeStep(zoo.engine(), batching, new DecoderProperties("lm", "lm-embed", "vision-projector", "brain-projector",
+            32, 256, 256), cacheProps);
+    }
+
+    @AfterAll
+    static void close() {
+        batching.close();
+        zoo.close();
+    }
+
+    private static StepOutput decode(Map<String, String> params, long deadline, List<String> partials) {
+        RouteNode node = RouteNode.newBuilder().setId("decode").setStep("decode").putAllParams(params).build();
+        StepEnvelope envelope = StepEnvelope.newBuilder().setJobId("j").setRoute(node).setCurrentStepId("decode")
+            .setDeadlineEpochMs(deadline).build();
+        return step.handle(new StepInput(envelope, node, (artifact, index, text) -> partials.add(text), new StageTimings()));
+    }
+
+    @Test
+    void streamsThePartialsOfTheFinalTextAndReusesAPromptWhenAsked() {
+        List<String> partials = new CopyOnWriteArrayList<>();
+        StepOutput out = decode(Map.of("prompt", "question: how many shapes are there? answer:", "max_tokens", "6",
+            "prefix_cache", "true"), 0, partials);
+        String text = out.artifacts().get(0).getText();
+        assertThat(text).isNotEmpty();
+        assertThat(String.join("", partials)).isEqualTo(text);
+        assertThat(out.provenance()).containsEntry("decode.prefix_cache_tokens", "0");
+        StepOutput again = decode(Map.of("prompt", "question: how many shapes are there? answer:", "max_tokens", "6",
+            "prefix_cache", "true"), 0, new CopyOnWriteArrayList<>());
+        assertThat(Integer.parseInt(again.provenance().get("decode.prefix_cache_tokens"))).isPositive();
+    }
+
+    @Test
+    void aDeadlinePassingDuringGenerationFailsTheStep() {
+        assertThatThrownBy(() -> decode(Map.of("max_tokens", "8"), System.currentTimeMillis() - 1, new CopyOnWriteArrayList<>()))
+            .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
+    }
+}
