@@ -22,10 +22,12 @@ import io.neuropipe.runtime.model.Outputs;
  * Runs the decoder graph for the engine (vLLM's model runner role): a prefill per new sequence, and one call per decode
  * step for every running sequence together.
  *
- * <p>The batch's KV cache is one set of ORT tensors [batch, heads, width, headDim], each sequence's positions right-aligned
- * (left padding, masked by {@code attention_mask}), so each step's {@code present.*} outputs feed the next step as they are.
- * Only when the batch's membership changes (a sequence joins or leaves) are the rows copied into a new, tightly padded set
- * of tensors; steady decoding copies nothing. RoPE is applied from {@code position_ids}, so padding does not shift positions.
+ * <p>The batch's KV cache lives in two sets of direct buffers, [batch, heads, width, headDim] per layer, each sequence's
+ * positions right-aligned (left padding, masked by {@code attention_mask}). A step reads the past from one set and ORT
+ * writes the {@code present.*} outputs straight into the other (pinned outputs), which the next step reads: steady
+ * decoding copies nothing in Java. Only when the batch's membership changes (a sequence joins or leaves) are the rows
+ * copied, buffer to buffer, into the other set, tightly padded. RoPE comes from {@code position_ids}, so padding does not
+ * shift positions.
  */
 final class BatchedKvRunner implements AutoCloseable {
 
@@ -43,10 +45,10 @@ final class BatchedKvRunner implements AutoCloseable {
     private long[] ids = new long[0];
     private int[] lengths = new int[0];
     private int width;
-    private OnnxTensor[] keys;
-    private OnnxTensor[] values;
-    private Outputs batchOutputs;
-    private final List<OnnxTensor> batchTensors = new ArrayList<>();
+    /** Two sets of buffers, [2 * layer] keys and [2 * layer + 1] values: one holds the past, ORT writes into the other. */
+    private final FloatBuffer[][] buffers;
+    private int current;
+    private FloatBuffer logits;
 
     BatchedKvRunner(OnnxModel lm, int hidden) {
         this.lm = lm;
@@ -57,6 +59,7 @@ final class BatchedKvRunner implements AutoCloseable {
         this.headDim = (int) card.preprocessingNumber("head_dim", 0);
         this.vocab = (int) card.preprocessingNumber("vocab_size", 0);
         this.hidden = hidden;
+        this.buffers = new FloatBuffer[2][2 * layers];
         outputRoles.add("logits");
         for (int i = 0; i < layers; i++) {
             outputRoles.add(presentRole(i, "key"));
@@ -126,7 +129,9 @@ final class BatchedKvRunner implements AutoCloseable {
             regroup(batchIds);
         }
         int b = batchIds.length;
+        int next = 1 - current;
         Map<String, OnnxTensor> inputs = new HashMap<>();
+        Map<String, OnnxTensor> outputs = new HashMap<>();
         List<OnnxTensor> created = new ArrayList<>();
         inputs.put("inputs_embeds", track(created, scope.floats(tokenEmbeds, b, 1, hidden)));
         inputs.put("position_ids", track(created, scope.longs(positions, b, 1)));
@@ -135,27 +140,30 @@ final class BatchedKvRunner implements AutoCloseable {
             Arrays.fill(mask, r * (width + 1) + width - lengths[r], (r + 1) * (width + 1), 1L);
         }
         inputs.put("attention_mask", track(created, scope.longs(mask, b, width + 1)));
-        for (int i = 0; i < layers; i++) {
-            inputs.put(pastRole(i, "key"), keys[i]);
-            inputs.put(pastRole(i, "value"), values[i]);
+        int pastSize = b * heads * width * headDim;
+        int presentSize = b * heads * (width + 1) * headDim;
+        for (int i = 0; i < 2 * layers; i++) {
+            String kind = i % 2 == 0 ? "key" : "value";
+            inputs.put(pastRole(i / 2, kind), track(created, scope.floats(buffers[current][i].slice(0, pastSize), b, heads, width,
+                headDim)));
+            ensure(next, i, presentSize);
+            outputs.put(presentRole(i / 2, kind), track(created, scope.floats(buffers[next][i].slice(0, presentSize), b, heads,
+                width + 1, headDim)));
         }
-        Outputs out;
+        if (logits == null || logits.capacity() < b * vocab) {
+            logits = direct(Math.max(b * vocab, 8 * vocab));
+        }
+        outputs.put("logits", track(created, scope.floats(logits.slice(0, b * vocab), b, 1, vocab)));
         try {
-            out = scope.run(lm, inputs, outputRoles);
+            scope.runInto(lm, inputs, outputs);
         } finally {
             created.forEach(scope::release);
         }
-        releaseBatch();
-        batchOutputs = out;
-        for (int i = 0; i < layers; i++) {
-            keys[i] = out.tensor(presentRole(i, "key"));
-            values[i] = out.tensor(presentRole(i, "value"));
-        }
+        current = next;
         width++;
         for (int r = 0; r < b; r++) {
             lengths[r]++;
         }
-        FloatBuffer logits = out.floatBuffer("logits");
         float[][] rows = new float[b][vocab];
         for (int r = 0; r < b; r++) {
             logits.get(r * vocab, rows[r]);
@@ -163,7 +171,7 @@ final class BatchedKvRunner implements AutoCloseable {
         return rows;
     }
 
-    /** Copies each member's valid rows into new, right-aligned batch tensors. */
+    /** Copies each member's valid rows, right-aligned, into the other buffer set, which then holds the batch. */
     private void regroup(long[] batchIds) {
         int b = batchIds.length;
         int[] newLengths = new int[b];
@@ -180,74 +188,51 @@ final class BatchedKvRunner implements AutoCloseable {
             newLengths[r] = length;
         }
         int newWidth = Arrays.stream(newLengths).max().orElse(0);
-        boolean anyStays = Arrays.stream(batchIds).anyMatch(oldRow::containsKey);
-        OnnxTensor[] newKeys = new OnnxTensor[layers];
-        OnnxTensor[] newValues = new OnnxTensor[layers];
-        List<OnnxTensor> newTensors = new ArrayList<>();
-        for (int i = 0; i < layers; i++) {
-            for (String kind : List.of("key", "value")) {
-                float[] old = !anyStays ? null : read(kind.equals("key") ? keys[i] : values[i]);
-                FloatBuffer dst = ByteBuffer.allocateDirect(b * heads * newWidth * headDim * Float.BYTES)
-                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
-                for (int r = 0; r < b; r++) {
-                    Integer row = oldRow.get(batchIds[r]);
-                    float[] src = row != null ? old : read(prefilled.get(batchIds[r]).tensor(presentRole(i, kind)));
-                    int srcRow = row != null ? row : 0;
-                    int srcWidth = row != null ? width : newLengths[r];
-                    for (int h = 0; h < heads; h++) {
-                        int from = ((srcRow * heads + h) * srcWidth + srcWidth - newLengths[r]) * headDim;
-                        int to = ((r * heads + h) * newWidth + newWidth - newLengths[r]) * headDim;
-                        dst.put(to, src, from, newLengths[r] * headDim);
-                    }
-                }
-                OnnxTensor t = scope.floats(dst, b, heads, newWidth, headDim);
-                newTensors.add(t);
-                if (kind.equals("key")) {
-                    newKeys[i] = t;
-                } else {
-                    newValues[i] = t;
+        int next = 1 - current;
+        for (int i = 0; i < 2 * layers; i++) {
+            String role = presentRole(i / 2, i % 2 == 0 ? "key" : "value");
+            ensure(next, i, b * heads * newWidth * headDim);
+            FloatBuffer dst = buffers[next][i];
+            for (int r = 0; r < b; r++) {
+                Integer row = oldRow.get(batchIds[r]);
+                FloatBuffer src = row != null ? buffers[current][i] : prefilled.get(batchIds[r]).floatBuffer(role);
+                int srcRow = row != null ? row : 0;
+                int srcWidth = row != null ? width : newLengths[r];
+                for (int h = 0; h < heads; h++) {
+                    int from = ((srcRow * heads + h) * srcWidth + srcWidth - newLengths[r]) * headDim;
+                    int to = ((r * heads + h) * newWidth + newWidth - newLengths[r]) * headDim;
+                    dst.put(to, src, from, newLengths[r] * headDim);
                 }
             }
         }
-        releaseBatch();
         for (long id : batchIds) {
             if (!oldRow.containsKey(id)) {
                 release(id);
             }
         }
-        batchTensors.addAll(newTensors);
-        keys = newKeys;
-        values = newValues;
+        current = next;
         ids = batchIds.clone();
         lengths = newLengths;
         width = newWidth;
     }
 
-    private static float[] read(OnnxTensor tensor) {
-        FloatBuffer buffer = tensor.getFloatBuffer();
-        float[] data = new float[buffer.remaining()];
-        buffer.get(data);
-        return data;
+    /** Makes buffer {@code i} of set {@code set} hold at least {@code size} floats (the other set is never touched). */
+    private void ensure(int set, int i, int size) {
+        if (buffers[set][i] == null || buffers[set][i].capacity() < size) {
+            buffers[set][i] = direct(Math.max(size, buffers[set][i] == null ? size : 2 * buffers[set][i].capacity()));
+        }
     }
 
-    private void releaseBatch() {
-        if (batchOutputs != null) {
-            scope.release(batchOutputs);
-            batchOutputs = null;
-        }
-        batchTensors.forEach(scope::release);
-        batchTensors.clear();
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** Forgets the batch and every prefilled cache (after a failed step). */
     void reset() {
-        releaseBatch();
         new ArrayList<>(prefilled.keySet()).forEach(this::release);
         ids = new long[0];
         lengths = new int[0];
         width = 0;
-        keys = null;
-        values = null;
     }
 
     private static OnnxTensor track(List<OnnxTensor> created, OnnxTensor tensor) {

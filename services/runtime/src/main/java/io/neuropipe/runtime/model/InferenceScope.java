@@ -68,6 +68,18 @@ public final class InferenceScope implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code model} writing each output role in {@code outputsByRole} into the given tensor (created from a direct
+     * buffer of the output's exact shape), which the caller reads through its buffer without a copy.
+     */
+    public void runInto(OnnxModel model, Map<String, OnnxTensor> inputsByRole, Map<String, OnnxTensor> outputsByRole) {
+        try {
+            model.runInto(inputsByRole, outputsByRole);
+        } catch (OrtException e) {
+            throw new InferenceException("Inference of " + model.card().id() + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private <T extends AutoCloseable> T own(T resource) {
         owned.add(resource);
         return resource;

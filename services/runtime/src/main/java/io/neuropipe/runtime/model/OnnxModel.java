@@ -91,6 +91,23 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the graph writing the outputs named by role into the caller's tensors (ORT pinned outputs), so a caller that
+     * keeps state in its own buffers between runs (a KV cache) reads it without a copy.
+     */
+    void runInto(Map<String, OnnxTensor> inputsByRole, Map<String, OnnxTensor> outputsByRole) throws OrtException {
+        Map<String, OnnxTensor> byName = new LinkedHashMap<>();
+        inputsByRole.forEach((role, tensor) -> byName.put(card.inputName(role), tensor));
+        Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
+        outputsByRole.forEach((role, tensor) -> pinned.put(card.outputName(role), tensor));
+        long start = System.nanoTime();
+        try (OrtSession.Result ignored = session.run(byName, Collections.emptySet(), pinned)) {
+            // every output went into the caller's tensors
+        } finally {
+            inferenceTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
     @Override
     public void close() {
         try {
