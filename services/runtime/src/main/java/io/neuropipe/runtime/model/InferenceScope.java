@@ -59,8 +59,17 @@ public final class InferenceScope implements AutoCloseable {
 
     /** Runs {@code model} computing only the requested output roles (all when empty). */
     public Outputs run(OnnxModel model, Map<String, OnnxTensor> inputsByRole, Set<String> outputRoles) {
+        return run(model, inputsByRole, outputRoles, Map.of());
+    }
+
+    /**
+     * Runs {@code model} computing {@code outputRoles} and writing the outputs in {@code pinnedByRole} into those
+     * caller-owned tensors (e.g. views over a reused direct buffer), so ORT allocates and copies nothing for them.
+     */
+    public Outputs run(OnnxModel model, Map<String, OnnxTensor> inputsByRole, Set<String> outputRoles,
+                       Map<String, OnnxTensor> pinnedByRole) {
         try {
-            OrtSession.Result result = model.run(inputsByRole, outputRoles);
+            OrtSession.Result result = model.run(inputsByRole, outputRoles, pinnedByRole);
             owned.add(result);
             return new Outputs(model.card(), result);
         } catch (OrtException e) {

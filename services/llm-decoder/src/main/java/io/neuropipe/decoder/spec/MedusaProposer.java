@@ -1,0 +1,59 @@
+package io.neuropipe.decoder.spec;
+
+import java.util.Map;
+
+import io.neuropipe.runtime.model.InferenceScope;
+import io.neuropipe.runtime.model.ModelRepository;
+import io.neuropipe.runtime.model.OnnxModel;
+import org.springframework.stereotype.Component;
+
+/**
+ * Medusa: one run of the heads on the last hidden state; head d-1 gives the top-k candidates of every node at
+ * depth d, independent of the parent (so siblings' subtrees share their candidates).
+ */
+@Component
+public class MedusaProposer implements Proposer {
+
+    private final OnnxModel heads;
+    private final int headCount;
+
+    public MedusaProposer(ModelRepository models, SpeculationProperties props) {
+        this.heads = models.model(props.medusaModel());
+        this.headCount = (int) heads.card().preprocessingNumber("num_heads", 0);
+    }
+
+    @Override
+    public String name() {
+        return "medusa";
+    }
+
+    @Override
+    public int maxNodes(SpeculationOptions options) {
+        return options.tree().nodes();
+    }
+
+    /** Most tree depth the heads can draft. */
+    public int depthLimit() {
+        return headCount;
+    }
+
+    @Override
+    public DraftTree propose(ProposalContext context) {
+        TreeShape shape = context.options().tree();
+        if (shape.depth() > headCount) {
+            throw new IllegalArgumentException("The Medusa tree is " + shape.depth() + " deep; " + heads.card().id() + " has "
+                + headCount + " heads");
+        }
+        float[] logits;
+        try (InferenceScope scope = heads.scope()) {
+            logits = scope.run(heads, Map.of("hidden_states", scope.floats(context.hidden(), 1, context.hidden().length)))
+                .floats("medusa_logits");
+        }
+        int vocab = logits.length / headCount;
+        int[][] top = new int[headCount][];
+        for (int d = 1; d <= shape.depth(); d++) {
+            top[d - 1] = TopK.of(logits, (d - 1) * vocab, vocab, shape.topK(d));
+        }
+        return HeadTreeBuilder.build(context.root(), shape, (parent, depth) -> top[depth - 1]);
+    }
+}
