@@ -38,12 +38,17 @@ public class HydraProposer implements Proposer {
     }
 
     @Override
-    public DraftTree propose(ProposalContext context) {
-        TreeShape shape = context.options().tree();
-        if (shape.depth() > maxDepth) {
-            throw new IllegalArgumentException("The Hydra tree is " + shape.depth() + " deep; " + head.card().id()
+    public void check(SpeculationOptions options) {
+        if (options.tree().depth() > maxDepth) {
+            throw new IllegalArgumentException("The Hydra tree is " + options.tree().depth() + " deep; " + head.card().id()
                 + " drafts at most " + maxDepth);
         }
+    }
+
+    @Override
+    public DraftTree propose(ProposalContext context) {
+        TreeShape shape = context.options().tree();
+        check(context.options());
         int[] parents = shape.parents();
         int[] depths = shape.depths();
         int[] choices = shape.choices();

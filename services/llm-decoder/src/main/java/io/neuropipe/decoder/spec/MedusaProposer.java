@@ -32,18 +32,18 @@ public class MedusaProposer implements Proposer {
         return options.tree().nodes();
     }
 
-    /** Most tree depth the heads can draft. */
-    public int depthLimit() {
-        return headCount;
+    @Override
+    public void check(SpeculationOptions options) {
+        if (options.tree().depth() > headCount) {
+            throw new IllegalArgumentException("The Medusa tree is " + options.tree().depth() + " deep; " + heads.card().id()
+                + " has " + headCount + " heads");
+        }
     }
 
     @Override
     public DraftTree propose(ProposalContext context) {
         TreeShape shape = context.options().tree();
-        if (shape.depth() > headCount) {
-            throw new IllegalArgumentException("The Medusa tree is " + shape.depth() + " deep; " + heads.card().id() + " has "
-                + headCount + " heads");
-        }
+        check(context.options());
         float[] logits;
         try (InferenceScope scope = heads.scope()) {
             logits = scope.run(heads, Map.of("hidden_states", scope.floats(context.hidden(), 1, context.hidden().length)))

@@ -12,4 +12,8 @@ public interface Proposer {
 
     /** Most nodes (root included) of a tree this proposer drafts under {@code options}; sizes the KV cache. */
     int maxNodes(SpeculationOptions options);
+
+    /** Rejects options this proposer cannot serve (e.g. a tree deeper than its heads) with the reason. */
+    default void check(SpeculationOptions options) {
+    }
 }

@@ -51,16 +51,18 @@ public class SpeculativeGenerator {
         }
     }
 
-    /** Registered proposer names. */
-    public java.util.Set<String> proposers() {
-        return proposers.keySet();
+    /** The proposer registered under {@code name}, or an error naming the registered ones. */
+    public Proposer proposer(String name) {
+        Proposer proposer = proposers.get(name);
+        if (proposer == null) {
+            throw new IllegalArgumentException("Unknown proposer '" + name + "'; known: " + new java.util.TreeSet<>(proposers.keySet()));
+        }
+        return proposer;
     }
 
     public SpeculativeGeneration generate(GenerationRequest request, SpeculationOptions options, Consumer<String> onText) {
-        Proposer proposer = proposers.get(options.proposer());
-        if (proposer == null) {
-            throw new IllegalArgumentException("Unknown proposer '" + options.proposer() + "'; known: " + proposers.keySet());
-        }
+        Proposer proposer = proposer(options.proposer());
+        proposer.check(options);
         int hidden = engine.hidden();
         int vocab = engine.vocab();
         long eos = (long) engine.card().preprocessingNumber("eos_id", 2);

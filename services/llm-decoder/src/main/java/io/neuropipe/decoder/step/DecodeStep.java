@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.neuropipe.decoder.config.DecoderProperties;
@@ -15,6 +16,11 @@ import io.neuropipe.decoder.domain.Sampler;
 import io.neuropipe.decoder.domain.StochasticSampler;
 import io.neuropipe.decoder.engine.Generator;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
+import io.neuropipe.decoder.spec.SpeculationOptions;
+import io.neuropipe.decoder.spec.SpeculationParams;
+import io.neuropipe.decoder.spec.SpeculationStats;
+import io.neuropipe.decoder.spec.SpeculativeGeneration;
+import io.neuropipe.decoder.spec.SpeculativeGenerator;
 import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.ErrorCode;
 import io.neuropipe.runtime.model.ModelCard;
@@ -30,7 +36,8 @@ import org.springframework.stereotype.Component;
  * Step {@code decode}: optional prefix (artifacts {@code vision_tokens} + {@code vision_positions},
  * or {@code embedding}) and a prompt (artifact or param {@code prompt}, or param {@code question};
  * a caption by default) -> text artifact named by param {@code output} (default {@code text}),
- * streamed as partial outputs.
+ * streamed as partial outputs. Param {@code speculation} ({@code none|medusa|hydra|lookup}) selects speculative
+ * decoding (see {@link SpeculationParams}).
  */
 @Component
 public class DecodeStep implements StepHandler {
@@ -38,11 +45,16 @@ public class DecodeStep implements StepHandler {
     private final LanguageModelEngine engine;
     private final Generator generator;
     private final DecoderProperties props;
+    private final SpeculativeGenerator speculative;
+    private final SpeculationParams speculation;
 
-    public DecodeStep(LanguageModelEngine engine, Generator generator, DecoderProperties props) {
+    public DecodeStep(LanguageModelEngine engine, Generator generator, DecoderProperties props, SpeculativeGenerator speculative,
+                      SpeculationParams speculation) {
         this.engine = engine;
         this.generator = generator;
         this.props = props;
+        this.speculative = speculative;
+        this.speculation = speculation;
     }
 
     @Override
@@ -55,16 +67,28 @@ public class DecodeStep implements StepHandler {
         StepParams params = input.params();
         String output = params.string("output", "text");
         GenerationRequest request = input.timings().preprocess(() -> request(input, params));
+        Optional<SpeculationOptions> spec = input.timings().preprocess(
+            () -> speculation.options(params, params.number("temperature", 0.0, 0.0, 10.0)));
         AtomicInteger chunk = new AtomicInteger();
-        Generation generation = input.timings().inference(() -> generator.generate(request,
-            delta -> input.partials().emit(output, chunk.getAndIncrement(), delta)));
+        java.util.function.Consumer<String> onText = delta -> input.partials().emit(output, chunk.getAndIncrement(), delta);
+        SpeculativeGeneration speculated = spec.map(o -> input.timings().inference(() -> speculative.generate(request, o, onText)))
+            .orElse(null);
+        Generation generation = speculated != null ? speculated.generation()
+            : input.timings().inference(() -> generator.generate(request, onText));
         ModelCard card = engine.card();
+        Map<String, String> provenance = new java.util.LinkedHashMap<>(Map.of("decode.model", card.id(), "decode.sha256", card.sha256(),
+            "decode.trained", Boolean.toString(card.trained()), "decode.prefix", prefixKind(input),
+            "decode.new_tokens", Integer.toString(generation.tokens().size()), "decode.finish_reason", generation.finishReason(),
+            "decode.prefill_us", Long.toString(generation.prefillMicros())));
+        provenance.put("decode.speculation", spec.map(SpeculationOptions::proposer).orElse(SpeculationParams.NONE));
+        if (speculated != null) {
+            SpeculationStats stats = speculated.stats();
+            provenance.put("decode.speculation.acceptance", spec.get().acceptance().name());
+            provenance.put("decode.speculation.steps", Integer.toString(stats.steps()));
+            provenance.put("decode.speculation.mean_accepted_length", String.format(Locale.ROOT, "%.3f", stats.meanAcceptedLength()));
+        }
         return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
-                .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()),
-            Map.of("decode.model", card.id(), "decode.sha256", card.sha256(), "decode.trained", Boolean.toString(card.trained()),
-                "decode.prefix", prefixKind(input), "decode.new_tokens", Integer.toString(generation.tokens().size()),
-                "decode.finish_reason", generation.finishReason(),
-                "decode.prefill_us", Long.toString(generation.prefillMicros())));
+                .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()), provenance);
     }
 
     private GenerationRequest request(StepInput input, StepParams params) {
