@@ -43,8 +43,12 @@ final class ZooRequests {
     }
 
     static ModelRepository repository() {
+        return repository(OnnxRuntimeProperties.defaults());
+    }
+
+    static ModelRepository repository(OnnxRuntimeProperties runtime) {
         return new ModelRepository(new ModelRepositoryProperties(ROOT.resolve("repository"), Map.of(), Duration.ZERO, Duration.ZERO,
-            true), new ExecutionProviders(OnnxRuntimeProperties.defaults()), new SimpleMeterRegistry());
+            true), new ExecutionProviders(runtime), new SimpleMeterRegistry());
     }
 
     static DecoderProperties decoderProperties() {
@@ -56,6 +60,10 @@ final class ZooRequests {
     }
 
     static List<Case> cases(ModelRepository models, LanguageModelEngine engine, int maxTokens, boolean pruned) {
+        return cases(models, engine, maxTokens, pruned, true);
+    }
+
+    static List<Case> cases(ModelRepository models, LanguageModelEngine engine, int maxTokens, boolean pruned, boolean questions) {
         String index = read(ROOT.resolve("samples/index.json"));
         OnnxModel encoder = models.model("image-encoder");
         List<Case> cases = new ArrayList<>();
@@ -65,7 +73,7 @@ final class ZooRequests {
             List<String> prompts = new ArrayList<>();
             prompts.add(String.valueOf(engine.card().preprocessing().get("caption_prompt")));
             Matcher question = Pattern.compile("\\[\\s*\"([^\"]+)\",\\s*\"[^\"]*\"").matcher(stimulus.group(2));
-            while (question.find()) {
+            while (questions && question.find()) {
                 prompts.add(String.valueOf(engine.card().preprocessing().get("question_prompt"))
                     .replace("{question}", question.group(1).toLowerCase(Locale.ROOT)));
             }
