@@ -1,6 +1,5 @@
 package io.neuropipe.decoder.spec;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import io.neuropipe.decoder.engine.LanguageModelEngine;
@@ -49,48 +48,30 @@ public class HydraProposer implements Proposer {
     public DraftTree propose(ProposalContext context) {
         TreeShape shape = context.options().tree();
         check(context.options());
-        int[] parents = shape.parents();
-        int[] depths = shape.depths();
-        int[] choices = shape.choices();
-        int n = shape.nodes();
-        int[] tokens = new int[n];
-        tokens[0] = context.root();
         int hidden = context.hidden().length;
-        Map<Integer, int[]> candidates = new HashMap<>();
         try (InferenceScope scope = head.scope()) {
-            for (int d = 1; d <= shape.depth(); d++) {
-                int[] expand = parentsAtDepth(parents, depths, d);
-                int batch = expand.length;
-                float[] states = new float[batch * hidden];
-                float[] drafts = new float[batch * maxDepth * hidden];
-                long[] depth = new long[batch];
-                for (int b = 0; b < batch; b++) {
-                    System.arraycopy(context.hidden(), 0, states, b * hidden, hidden);
-                    depth[b] = d;
-                    for (int node = expand[b]; node >= 0; node = parents[node]) {
-                        engine.embed(tokens[node], drafts, (b * maxDepth + depths[node]) * hidden);
+            return HeadTreeBuilder.build(context.root(), shape, context.options().minProbability(),
+                (expand, d, tokens, parents, depths) -> {
+                    int batch = expand.length;
+                    float[] states = new float[batch * hidden];
+                    float[] drafts = new float[batch * maxDepth * hidden];
+                    long[] depth = new long[batch];
+                    for (int b = 0; b < batch; b++) {
+                        System.arraycopy(context.hidden(), 0, states, b * hidden, hidden);
+                        depth[b] = d;
+                        for (int node = expand[b]; node >= 0; node = parents[node]) {
+                            engine.embed(tokens[node], drafts, (b * maxDepth + depths[node]) * hidden);
+                        }
                     }
-                }
-                float[] logits = scope.run(head, Map.of("hidden_states", scope.floats(states, batch, hidden),
-                    "draft_embeds", scope.floats(drafts, batch, maxDepth, hidden), "depth", scope.longs(depth, batch))).floats("logits");
-                int vocab = logits.length / batch;
-                int k = shape.topK(d);
-                for (int b = 0; b < batch; b++) {
-                    candidates.put(expand[b], TopK.of(logits, b * vocab, vocab, k));
-                }
-                for (int i = 1; i < n; i++) {
-                    if (depths[i] == d) {
-                        tokens[i] = candidates.get(parents[i])[choices[i]];
+                    float[] logits = scope.run(head, Map.of("hidden_states", scope.floats(states, batch, hidden),
+                        "draft_embeds", scope.floats(drafts, batch, maxDepth, hidden), "depth", scope.longs(depth, batch))).floats("logits");
+                    int vocab = logits.length / batch;
+                    HeadTreeBuilder.Choices[] choices = new HeadTreeBuilder.Choices[batch];
+                    for (int b = 0; b < batch; b++) {
+                        choices[b] = HeadTreeBuilder.top(logits, b * vocab, vocab, shape.topK(d));
                     }
-                }
-            }
+                    return choices;
+                });
         }
-        return new DraftTree(tokens, parents, depths);
-    }
-
-    private static int[] parentsAtDepth(int[] parents, int[] depths, int depth) {
-        return java.util.stream.IntStream.range(0, parents.length)
-            .filter(i -> depths[i] == depth - 1 && java.util.stream.IntStream.range(1, parents.length).anyMatch(c -> parents[c] == i))
-            .toArray();
     }
 }

@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Medusa: one run of the heads on the last hidden state; head d-1 gives the top-k candidates of every node at
- * depth d, independent of the parent (so siblings' subtrees share their candidates).
+ * depth d, independent of the parent (so siblings' subtrees share their candidates). Unlikely nodes are dropped
+ * ({@link SpeculationOptions#minProbability()}).
  */
 @Component
 public class MedusaProposer implements Proposer {
@@ -50,10 +51,12 @@ public class MedusaProposer implements Proposer {
                 .floats("medusa_logits");
         }
         int vocab = logits.length / headCount;
-        int[][] top = new int[headCount][];
-        for (int d = 1; d <= shape.depth(); d++) {
-            top[d - 1] = TopK.of(logits, (d - 1) * vocab, vocab, shape.topK(d));
-        }
-        return HeadTreeBuilder.build(context.root(), shape, (parent, depth) -> top[depth - 1]);
+        float[] headLogits = logits;
+        return HeadTreeBuilder.build(context.root(), shape, context.options().minProbability(), (parents, depth, tokens, parentOf, depthOf) -> {
+            HeadTreeBuilder.Choices choices = HeadTreeBuilder.top(headLogits, (depth - 1) * vocab, vocab, shape.topK(depth));
+            HeadTreeBuilder.Choices[] all = new HeadTreeBuilder.Choices[parents.length];
+            java.util.Arrays.fill(all, choices);
+            return all;
+        });
     }
 }

@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 /**
  * Reads a decode request's speculation parameters: {@code speculation} ({@code none} or a proposer name),
  * {@code spec_tree} (Medusa/Hydra candidate tree, e.g. {@code 0;1;0,0}), {@code spec_draft} and {@code spec_ngram}
- * (lookup), {@code spec_epsilon} and {@code spec_delta} (typical acceptance, used when {@code temperature > 0};
+ * (lookup), {@code spec_verify} ({@code tree}: one pass with tree attention, {@code paths}: the root-to-leaf paths as
+ * a batch through the plain decoder), {@code spec_min_prob} (Medusa/Hydra: drop tree nodes less likely than this), {@code spec_epsilon} and {@code spec_delta} (typical acceptance, used when {@code temperature > 0};
  * greedy acceptance otherwise).
  */
 @Component
@@ -42,7 +43,15 @@ public class SpeculationParams {
             AcceptanceRule acceptance = temperature == 0.0 ? new GreedyAcceptance()
                 : new TypicalAcceptance(params.number("spec_epsilon", props.typicalEpsilon(), 0.0, 1.0),
                     params.number("spec_delta", props.typicalDelta(), 0.0, 1.0), temperature);
-            SpeculationOptions options = new SpeculationOptions(name, tree, draft, ngram, acceptance);
+            double minProbability = params.number("spec_min_prob", props.minPathProbability(), 0.0, 1.0);
+            String verify = params.string("spec_verify", generator.hasTreeModel() ? "tree" : "paths");
+            if (!verify.equals("tree") && !verify.equals("paths")) {
+                throw new IllegalArgumentException("spec_verify must be tree or paths, not '" + verify + "'");
+            }
+            if (verify.equals("tree") && !generator.hasTreeModel()) {
+                throw new IllegalArgumentException("no tree-attention decoder is configured; use spec_verify=paths");
+            }
+            SpeculationOptions options = new SpeculationOptions(name, tree, draft, ngram, acceptance, minProbability, verify.equals("tree"));
             proposer.check(options);
             return Optional.of(options);
         } catch (IllegalArgumentException e) {

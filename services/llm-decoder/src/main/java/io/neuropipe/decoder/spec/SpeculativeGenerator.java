@@ -38,10 +38,10 @@ public class SpeculativeGenerator {
     public SpeculativeGenerator(LanguageModelEngine engine, ModelRepository models, SpeculationProperties props,
                                 List<Proposer> proposers, MeterRegistry registry) {
         this.engine = engine;
-        this.treeLm = models.model(props.treeModel());
+        this.treeLm = props.treeModel().isBlank() ? null : models.model(props.treeModel());
         this.proposers = proposers.stream().collect(Collectors.toMap(Proposer::name, Function.identity()));
         this.registry = registry;
-        for (String key : List.of("num_layers", "num_heads", "head_dim", "hidden_size", "vocab_size")) {
+        for (String key : treeLm == null ? List.<String>of() : List.of("num_layers", "num_heads", "head_dim", "hidden_size", "vocab_size")) {
             double lm = engine.card().preprocessingNumber(key, -1);
             double tree = treeLm.card().preprocessingNumber(key, -1);
             if (lm != tree) {
@@ -49,6 +49,11 @@ public class SpeculativeGenerator {
                     + engine.card().id() + " has " + lm + "; they must be the same decoder");
             }
         }
+    }
+
+    /** Whether drafts can be verified with tree attention (else only as a batch of paths). */
+    public boolean hasTreeModel() {
+        return treeLm != null;
     }
 
     /** The proposer registered under {@code name}, or an error naming the registered ones. */
@@ -63,6 +68,9 @@ public class SpeculativeGenerator {
     public SpeculativeGeneration generate(GenerationRequest request, SpeculationOptions options, Consumer<String> onText) {
         Proposer proposer = proposer(options.proposer());
         proposer.check(options);
+        if (options.treeAttention() && treeLm == null) {
+            throw new IllegalArgumentException("no tree-attention decoder is configured; verify as paths");
+        }
         int hidden = engine.hidden();
         int vocab = engine.vocab();
         long eos = (long) engine.card().preprocessingNumber("eos_id", 2);
@@ -79,8 +87,8 @@ public class SpeculativeGenerator {
         int acceptedDrafts = 0;
         long prefillStart = System.nanoTime();
         long prefillMicros;
-        try (InferenceScope scope = treeLm.scope()) {
-            TreeKvCache cache = new TreeKvCache(engine.lm(), treeLm, scope, prompt.count() + request.maxTokens() + maxNodes + 1);
+        try (InferenceScope scope = engine.lm().scope()) {
+            TreeKvCache cache = new TreeKvCache(engine.lm(), treeLm == null ? engine.lm() : treeLm, scope, prompt.count() + request.maxTokens() + maxNodes + 1);
             TreeKvCache.Forward first = cache.prefill(prompt.embeds(), prompt.positions(), prompt.count());
             prefillMicros = (System.nanoTime() - prefillStart) / 1000;
             float[] row = first.logits();
@@ -92,13 +100,8 @@ public class SpeculativeGenerator {
             while (out.add(root, eos)) {
                 history.add(root);
                 DraftTree tree = proposer.propose(new ProposalContext(root, state, history, options));
-                float[] embeds = new float[tree.size() * hidden];
-                long[] positions = new long[tree.size()];
-                for (int i = 0; i < tree.size(); i++) {
-                    engine.embed(tree.tokens()[i], embeds, i * hidden);
-                    positions[i] = nextPosition + tree.depths()[i];
-                }
-                TreeKvCache.Forward pass = cache.verify(tree, embeds, positions);
+                TreeKvCache.Forward pass = options.treeAttention() ? cache.verify(tree, embeddings(tree), positions(tree, nextPosition))
+                    : cache.verifyPaths(tree, nextPosition, engine::embed);
                 Acceptance acceptance = TreeAcceptance.accept(tree, pass.logits(), vocab, options.acceptance(), request.sampler(),
                     out.generated, request.repetitionPenalty());
                 steps++;
@@ -132,6 +135,23 @@ public class SpeculativeGenerator {
         SpeculationStats stats = new SpeculationStats(proposer.name(), steps, acceptedDrafts,
             java.util.Arrays.copyOf(drafted, depth), java.util.Arrays.copyOf(accepted, depth));
         return new SpeculativeGeneration(new Generation(out.text(), out.generated, out.finish, prefillMicros), stats);
+    }
+
+    private float[] embeddings(DraftTree tree) {
+        int hidden = engine.hidden();
+        float[] embeds = new float[tree.size() * hidden];
+        for (int i = 0; i < tree.size(); i++) {
+            engine.embed(tree.tokens()[i], embeds, i * hidden);
+        }
+        return embeds;
+    }
+
+    private static long[] positions(DraftTree tree, long rootPosition) {
+        long[] positions = new long[tree.size()];
+        for (int i = 0; i < tree.size(); i++) {
+            positions[i] = rootPosition + tree.depths()[i];
+        }
+        return positions;
     }
 
     /** Streams accepted tokens and decides when generation ends, with plain decoding's rules. */

@@ -22,6 +22,8 @@ import io.neuropipe.runtime.model.Outputs;
  * the past and the accepted nodes' entries from scratch into cache in one pass of bulk copies inside native memory:
  * nothing of the cache is copied into Java arrays, and ORT allocates no output for it. That pass costs about what
  * the graph's own past/present concatenation costs; rejected nodes' entries are simply never copied.
+ * For a decoder without the tree mask, {@link #verifyPaths} runs the tree's root-to-leaf paths as a batch instead
+ * (the past replicated per path) and {@link #keep(int[])} gathers from the accepted path's batch row.
  */
 final class TreeKvCache {
 
@@ -36,8 +38,10 @@ final class TreeKvCache {
     private final int capacity;
     private final FloatBuffer[] cache;
     private final FloatBuffer[] scratch;
+    private FloatBuffer[] batchPast;
     private int length;
     private int pending;
+    private PathBatch pendingPaths;
 
     /**
      * @param prefillLm the plain decoder graph (int64 padding mask) used for the prompt, as plain decoding does
@@ -82,7 +86,7 @@ final class TreeKvCache {
         java.util.Arrays.fill(mask, 1L);
         Map<String, OnnxTensor> inputs = new HashMap<>();
         inputs.put("attention_mask", scope.longs(mask, 1, mask.length));
-        Forward all = run(prefillLm, embeds, positions, count, inputs);
+        Forward all = run(prefillLm, embeds, positions, 1, count, inputs);
         keepAll(count);
         float[] logits = new float[vocab];
         float[] last = new float[hidden];
@@ -109,22 +113,63 @@ final class TreeKvCache {
     Forward verify(DraftTree tree, float[] embeds, long[] positions) {
         Map<String, OnnxTensor> inputs = new HashMap<>();
         inputs.put("attention_mask", scope.floats(TreeMask.tree(tree, length), 1, 1, tree.size(), length + tree.size()));
-        return run(treeLm, embeds, positions, tree.size(), inputs);
+        pendingPaths = null;
+        return run(treeLm, embeds, positions, 1, tree.size(), inputs);
     }
 
-    private Forward run(OnnxModel model, float[] embeds, long[] positions, int count, Map<String, OnnxTensor> inputs) {
+    /**
+     * Runs the tree's root-to-leaf paths as a batch through the plain decoder graph (causal attention, no tree
+     * mask); returns per-node outputs like {@link #verify}.
+     *
+     * @param rootPosition position id of the root
+     */
+    Forward verifyPaths(DraftTree tree, long rootPosition, EmbeddingTable embeddings) {
+        PathBatch batch = PathBatch.of(tree);
+        int b = batch.paths();
+        int l = batch.length();
+        float[] embeds = new float[b * l * hidden];
+        long[] positions = new long[b * l];
+        for (int i = 0; i < b * l; i++) {
+            embeddings.embed(batch.tokens()[i], embeds, i * hidden);
+            positions[i] = rootPosition + i % l;
+        }
+        long[] mask = new long[b * (length + l)];
+        java.util.Arrays.fill(mask, 1L);
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        inputs.put("attention_mask", scope.longs(mask, b, length + l));
+        Forward rows = run(prefillLm, embeds, positions, b, l, inputs);
+        int n = tree.size();
+        float[] logits = new float[n * vocab];
+        float[] states = new float[n * hidden];
+        for (int node = 0; node < n; node++) {
+            int row = batch.rowOf()[node] * l + batch.colOf()[node];
+            System.arraycopy(rows.logits(), row * vocab, logits, node * vocab, vocab);
+            System.arraycopy(rows.hidden(), row * hidden, states, node * hidden, hidden);
+        }
+        pendingPaths = batch;
+        return new Forward(logits, states);
+    }
+
+    /** Token embedding lookup (the decoder's input embedding table). */
+    interface EmbeddingTable {
+        void embed(long token, float[] out, int offset);
+    }
+
+    private Forward run(OnnxModel model, float[] embeds, long[] positions, int batch, int count, Map<String, OnnxTensor> inputs) {
         if (length + count > capacity) {
             throw new IllegalStateException("KV cache capacity " + capacity + " exceeded by " + (length + count) + " positions");
         }
         List<OnnxTensor> views = new ArrayList<>();
-        inputs.put("inputs_embeds", scope.floats(embeds, 1, count, hidden));
-        inputs.put("position_ids", scope.longs(positions, 1, count));
+        inputs.put("inputs_embeds", scope.floats(embeds, batch, count, hidden));
+        inputs.put("position_ids", scope.longs(positions, batch, count));
         Map<String, OnnxTensor> pinned = new HashMap<>();
+        ensureBatch(batch);
         for (int layer = 0; layer < layers; layer++) {
             for (int kind = 0; kind < 2; kind++) {
                 String suffix = layer + (kind == 0 ? ".key" : ".value");
-                OnnxTensor past = view(cache[2 * layer + kind], length, views);
-                OnnxTensor present = view(scratch[2 * layer + kind], length + count, views);
+                int i = 2 * layer + kind;
+                OnnxTensor past = batch == 1 ? view(cache[i], 1, length, views) : view(replicate(i, batch), batch, length, views);
+                OnnxTensor present = view(scratch[i], batch, length + count, views);
                 inputs.put("past_key_values." + suffix, past);
                 pinned.put("present." + suffix, present);
             }
@@ -142,15 +187,51 @@ final class TreeKvCache {
         }
     }
 
-    private OnnxTensor view(FloatBuffer buffer, int positions, List<OnnxTensor> views) {
-        FloatBuffer slice = buffer.duplicate().position(0).limit(heads * positions * headDim).slice();
-        OnnxTensor tensor = scope.floats(slice, 1, heads, positions, headDim);
+    /** Grows scratch (and the replicated past) to hold {@code batch} sequences. */
+    private void ensureBatch(int batch) {
+        int floats = batch * heads * capacity * headDim;
+        if (scratch[0].capacity() < floats) {
+            for (int i = 0; i < 2 * layers; i++) {
+                scratch[i] = direct(floats);
+            }
+        }
+        if (batch > 1 && (batchPast == null || batchPast[0].capacity() < floats)) {
+            batchPast = new FloatBuffer[2 * layers];
+            for (int i = 0; i < 2 * layers; i++) {
+                batchPast[i] = direct(floats);
+            }
+        }
+    }
+
+    private FloatBuffer replicate(int i, int batch) {
+        int one = heads * length * headDim;
+        for (int b = 0; b < batch; b++) {
+            batchPast[i].put(b * one, cache[i], 0, one);
+        }
+        return batchPast[i];
+    }
+
+    private OnnxTensor view(FloatBuffer buffer, int batch, int positions, List<OnnxTensor> views) {
+        FloatBuffer slice = buffer.duplicate().position(0).limit(batch * heads * positions * headDim).slice();
+        OnnxTensor tensor = scope.floats(slice, batch, heads, positions, headDim);
         views.add(tensor);
         return tensor;
     }
 
-    /** Appends the given nodes' entries (indices into the last pass, in order) to the cache; the rest are dropped. */
+    /** Appends the given nodes' entries (the accepted path, root first) to the cache; the rest are dropped. */
     void keep(int[] nodes) {
+        if (pendingPaths == null) {
+            gather(0, nodes);
+            return;
+        }
+        int last = nodes[nodes.length - 1];
+        int[] rows = java.util.stream.IntStream.rangeClosed(0, pendingPaths.colOf()[last]).toArray();
+        gather(pendingPaths.rowOf()[last], rows);
+        pendingPaths = null;
+    }
+
+    /** Copies the past and {@code rows} of batch row {@code b} of the last pass from scratch into the cache. */
+    private void gather(int b, int[] nodes) {
         int from = length + pending;
         int to = length + nodes.length;
         int rowLength = headDim;
@@ -158,7 +239,7 @@ final class TreeKvCache {
             FloatBuffer src = scratch[i];
             FloatBuffer dst = cache[i];
             for (int h = 0; h < heads; h++) {
-                int srcHead = h * from * headDim;
+                int srcHead = (b * heads + h) * from * headDim;
                 int dstHead = h * to * headDim;
                 dst.put(dstHead, src, srcHead, length * headDim);
                 for (int j = 0; j < nodes.length; j++) {

@@ -26,9 +26,9 @@ import io.neuropipe.runtime.model.ModelRepository;
  */
 public final class SpeculativeBenchmark {
 
-    /** {@code proposer} with its default tree, or {@code proposer:tree}. */
-    private static final List<String> MODES = List.of("plain", "medusa", "medusa:0;1;0,0;0,0,0", "medusa:0;0,0;0,0,0", "hydra",
-        "hydra:0;1;0,0;0,0,0", "hydra:0;0,0;0,0,0", "lookup");
+    /** {@code proposer[:tree][@minProbability][#paths]} (#paths: verified as a batch of paths), space-separated ({@code -Dbench.modes}); configured defaults otherwise. */
+    private static final List<String> MODES = List.of(System.getProperty("bench.modes",
+        "plain medusa@0 medusa@0.05 medusa@0.1 medusa@0.2 medusa:0;0,0;0,0,0@0 hydra@0 hydra@0.05 hydra@0.1 hydra@0.2 lookup").split(" "));
 
     private SpeculativeBenchmark() {
     }
@@ -85,10 +85,14 @@ public final class SpeculativeBenchmark {
     }
 
     private static SpeculationOptions options(SpeculationProperties props, String mode) {
-        String[] parts = mode.split(":", 2);
+        boolean paths = mode.endsWith("#paths");
+        String[] withProbability = mode.replace("#paths", "").split("@", 2);
+        String[] parts = withProbability[0].split(":", 2);
         String proposer = parts[0];
         String tree = parts.length > 1 ? parts[1] : proposer.equals("hydra") ? props.hydraTree() : props.medusaTree();
-        return new SpeculationOptions(proposer, TreeShape.parse(tree), props.lookupDraft(), props.lookupNgram(), new GreedyAcceptance());
+        double minProbability = withProbability.length > 1 ? Double.parseDouble(withProbability[1]) : props.minPathProbability();
+        return new SpeculationOptions(proposer, TreeShape.parse(tree), props.lookupDraft(), props.lookupNgram(), new GreedyAcceptance(),
+            minProbability, !paths);
     }
 
     private static String report(Map<String, Totals> totals, int requests, int repeats, int maxTokens) {

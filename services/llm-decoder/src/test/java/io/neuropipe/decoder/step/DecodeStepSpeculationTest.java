@@ -88,6 +88,8 @@ class DecodeStepSpeculationTest {
         StepOutput plain = decode(Map.of());
         StepOutput chain = decode(Map.of("speculation", "medusa", "spec_tree", "0;0,0;0,0,0"));
         assertThat(text(chain)).isEqualTo(text(plain));
+        StepOutput paths = decode(Map.of("speculation", "hydra", "spec_verify", "paths", "spec_min_prob", "0"));
+        assertThat(text(paths)).isEqualTo(text(plain));
     }
 
     @Test
@@ -107,6 +109,8 @@ class DecodeStepSpeculationTest {
             .isInstanceOf(InvalidInputException.class).hasMessageContaining("4 deep").hasMessageContaining("3 heads");
         assertThatThrownBy(() -> decode(Map.of("speculation", "hydra", "spec_tree", "0;1,1")))
             .isInstanceOf(InvalidInputException.class).hasMessageContaining("lacks its parent path [1]");
+        assertThatThrownBy(() -> decode(Map.of("speculation", "medusa", "spec_verify", "beam")))
+            .isInstanceOf(InvalidInputException.class).hasMessageContaining("spec_verify must be tree or paths");
         assertThatThrownBy(() -> decode(Map.of("speculation", "lookup", "spec_draft", "0")))
             .isInstanceOf(InvalidInputException.class).hasMessageContaining("spec_draft");
         assertThatThrownBy(() -> decode(Map.of("speculation", "medusa", "temperature", "0.5", "spec_epsilon", "2")))
