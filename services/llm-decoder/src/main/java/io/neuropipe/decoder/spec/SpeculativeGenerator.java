@@ -14,6 +14,7 @@ import io.neuropipe.decoder.domain.GenerationRequest;
 import io.neuropipe.decoder.domain.RepetitionPenalty;
 import io.neuropipe.decoder.domain.TextStreamer;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
+import io.neuropipe.decoder.engine.PromptInputs;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.ModelContractException;
 import io.neuropipe.runtime.model.ModelRepository;

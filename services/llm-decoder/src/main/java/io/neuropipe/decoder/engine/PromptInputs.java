@@ -1,7 +1,6 @@
-package io.neuropipe.decoder.spec;
+package io.neuropipe.decoder.engine;
 
 import io.neuropipe.decoder.domain.GenerationRequest;
-import io.neuropipe.decoder.engine.LanguageModelEngine;
 
 /**
  * The prefill input: prefix embeddings followed by the prompt's token embeddings.
@@ -10,9 +9,9 @@ import io.neuropipe.decoder.engine.LanguageModelEngine;
  * @param positions [count] position ids (prefix positions, then text positions from the prefix's text start)
  * @param count     prefix + prompt length
  */
-record PromptInputs(float[] embeds, long[] positions, int count) {
+public record PromptInputs(float[] embeds, long[] positions, int count) {
 
-    static PromptInputs of(LanguageModelEngine engine, GenerationRequest request) {
+    public static PromptInputs of(LanguageModelEngine engine, GenerationRequest request) {
         int hidden = engine.hidden();
         int prefixLen = request.prefix().length();
         int promptLen = request.promptIds().length;
@@ -28,7 +27,8 @@ record PromptInputs(float[] embeds, long[] positions, int count) {
         return new PromptInputs(embeds, positions, total);
     }
 
-    long nextPosition() {
+    /** Position id of the first generated token. */
+    public long nextPosition() {
         return positions[count - 1] + 1;
     }
 }
