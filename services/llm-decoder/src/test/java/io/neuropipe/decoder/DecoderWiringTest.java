@@ -10,6 +10,8 @@ import io.neuropipe.decoder.kv.PrefixCache;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
 import io.neuropipe.decoder.sched.BatchingProperties;
 import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
+import io.neuropipe.decoder.spec.SpeculationProperties;
+import io.neuropipe.decoder.spec.SpeculativeGenerator;
 import io.neuropipe.decoder.step.DecodeStep;
 import io.neuropipe.runtime.config.NeuropipeRuntimeAutoConfiguration;
 import org.junit.jupiter.api.Test;
@@ -26,8 +28,9 @@ class DecoderWiringTest {
 
     @Configuration
     @ComponentScan(basePackageClasses = {LanguageModelEngine.class, ContinuousBatchingEngine.class, PrefixCache.class,
-        DecodeStep.class})
-    @EnableConfigurationProperties({DecoderProperties.class, BatchingProperties.class, PrefixCacheProperties.class})
+        SpeculativeGenerator.class, DecodeStep.class})
+    @EnableConfigurationProperties({DecoderProperties.class, BatchingProperties.class, PrefixCacheProperties.class,
+        SpeculationProperties.class})
     static class Wiring {
     }
 

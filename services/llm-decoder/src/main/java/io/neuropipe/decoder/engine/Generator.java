@@ -26,17 +26,7 @@ public class Generator {
         OnnxModel lm = engine.lm();
         int hidden = engine.hidden();
         long eos = (long) lm.card().preprocessingNumber("eos_id", 2);
-        int prefixLen = request.prefix().length();
-        int promptLen = request.promptIds().length;
-        int total = prefixLen + promptLen;
-        float[] embeds = new float[total * hidden];
-        long[] positions = new long[total];
-        System.arraycopy(request.prefix().embeds(), 0, embeds, 0, prefixLen * hidden);
-        System.arraycopy(request.prefix().positions(), 0, positions, 0, prefixLen);
-        for (int i = 0; i < promptLen; i++) {
-            engine.embed(request.promptIds()[i], embeds, (prefixLen + i) * hidden);
-            positions[prefixLen + i] = request.prefix().textStart() + i;
-        }
+        PromptInputs prompt = PromptInputs.of(engine, request);
         TextStreamer streamer = new TextStreamer(ids -> engine.tokenizer().decode(ids, true));
         List<Integer> generated = new ArrayList<>();
         String finish = "length";
@@ -44,9 +34,9 @@ public class Generator {
         long prefillMicros;
         try (InferenceScope scope = lm.scope()) {
             KvCacheRunner runner = new KvCacheRunner(lm, scope);
-            float[] logits = runner.forward(embeds, positions, total, hidden);
+            float[] logits = runner.forward(prompt.embeds(), prompt.positions(), prompt.count(), hidden);
             prefillMicros = (System.nanoTime() - prefillStart) / 1000;
-            long nextPosition = positions[total - 1] + 1;
+            long nextPosition = prompt.nextPosition();
             float[] step = new float[hidden];
             while (generated.size() < request.maxTokens()) {
                 RepetitionPenalty.apply(logits, generated, request.repetitionPenalty());

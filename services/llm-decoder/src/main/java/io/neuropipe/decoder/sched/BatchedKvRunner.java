@@ -155,7 +155,7 @@ final class BatchedKvRunner implements AutoCloseable {
         }
         outputs.put("logits", track(created, scope.floats(logits.slice(0, b * vocab), b, 1, vocab)));
         try {
-            scope.runInto(lm, inputs, outputs);
+            scope.release(scope.run(lm, inputs, Set.of(), outputs));
         } finally {
             created.forEach(scope::release);
         }

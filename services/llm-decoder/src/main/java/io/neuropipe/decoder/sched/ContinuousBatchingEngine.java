@@ -11,6 +11,7 @@ import io.neuropipe.decoder.domain.GenerationRequest;
 import io.neuropipe.decoder.domain.PromptEmbedding;
 import io.neuropipe.decoder.domain.TextStreamer;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
+import io.neuropipe.decoder.engine.PromptInputs;
 import io.neuropipe.decoder.kv.PrefixCache;
 import io.neuropipe.runtime.step.TransientStepException;
 import org.slf4j.Logger;
@@ -132,7 +133,9 @@ public class ContinuousBatchingEngine implements AutoCloseable {
     private void prefill(Sequence s) {
         long start = System.nanoTime();
         GenerationRequest request = s.request();
-        PromptEmbedding full = PromptEmbedding.of(request.prefix(), request.promptIds(), hidden, engine::embed);
+        PromptInputs inputs = PromptInputs.of(engine, request);
+        PromptEmbedding full = new PromptEmbedding(request.prefix(), request.promptIds(), inputs.embeds(), inputs.positions(),
+            inputs.count(), hidden);
         boolean useCache = s.options().prefixCache();
         Optional<PrefixCache.Hit> hit = useCache ? prefixCache.lookup(full) : Optional.empty();
         int reused = hit.map(PrefixCache.Hit::tokens).orElse(0);

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.neuropipe.decoder.config.DecoderProperties;
@@ -18,6 +19,11 @@ import io.neuropipe.decoder.kv.PrefixCacheProperties;
 import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
 import io.neuropipe.decoder.sched.SequenceHandle;
 import io.neuropipe.decoder.sched.SequenceOptions;
+import io.neuropipe.decoder.spec.SpeculationOptions;
+import io.neuropipe.decoder.spec.SpeculationParams;
+import io.neuropipe.decoder.spec.SpeculationStats;
+import io.neuropipe.decoder.spec.SpeculativeGeneration;
+import io.neuropipe.decoder.spec.SpeculativeGenerator;
 import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.ErrorCode;
 import io.neuropipe.runtime.model.ModelCard;
@@ -35,9 +41,10 @@ import org.springframework.stereotype.Component;
  * Step {@code decode}: optional prefix (artifacts {@code vision_tokens} + {@code vision_positions},
  * or {@code embedding}) and a prompt (artifact or param {@code prompt}, or param {@code question};
  * a caption by default) -> text artifact named by param {@code output} (default {@code text}),
- * streamed as partial outputs. Generation runs on the shared {@link ContinuousBatchingEngine}; this thread waits for its
- * sequence and publishes the text as it comes. Param {@code prefix_cache} (true/false) overrides
- * {@code neuropipe.decoder.prefix-cache.enabled}.
+ * streamed as partial outputs. Param {@code speculation} ({@code none|medusa|hydra|lookup}) selects speculative
+ * decoding (see {@link SpeculationParams}) on this thread; otherwise generation runs on the shared
+ * {@link ContinuousBatchingEngine} and this thread waits for its sequence, publishing the text as it comes. Param
+ * {@code prefix_cache} (true/false) overrides {@code neuropipe.decoder.prefix-cache.enabled} for batched decoding.
  */
 @Component
 public class DecodeStep implements StepHandler {
@@ -46,13 +53,17 @@ public class DecodeStep implements StepHandler {
     private final ContinuousBatchingEngine batching;
     private final DecoderProperties props;
     private final PrefixCacheProperties prefixCache;
+    private final SpeculativeGenerator speculative;
+    private final SpeculationParams speculation;
 
     public DecodeStep(LanguageModelEngine engine, ContinuousBatchingEngine batching, DecoderProperties props,
-                      PrefixCacheProperties prefixCache) {
+                      PrefixCacheProperties prefixCache, SpeculativeGenerator speculative, SpeculationParams speculation) {
         this.engine = engine;
         this.batching = batching;
         this.props = props;
         this.prefixCache = prefixCache;
+        this.speculative = speculative;
+        this.speculation = speculation;
     }
 
     @Override
@@ -65,11 +76,16 @@ public class DecodeStep implements StepHandler {
         StepParams params = input.params();
         String output = params.string("output", "text");
         GenerationRequest request = input.timings().preprocess(() -> request(input, params));
+        Optional<SpeculationOptions> spec = input.timings().preprocess(
+            () -> speculation.options(params, params.number("temperature", 0.0, 0.0, 10.0)));
         AtomicInteger chunk = new AtomicInteger();
-        SequenceOptions options = new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled()));
-        SequenceHandle handle = batching.submit(request, options, () -> deadlinePassed(input));
-        Generation generation = input.timings().inference(() -> await(handle,
-            delta -> input.partials().emit(output, chunk.getAndIncrement(), delta)));
+        java.util.function.Consumer<String> onText = delta -> input.partials().emit(output, chunk.getAndIncrement(), delta);
+        SpeculativeGeneration speculated = spec.map(o -> input.timings().inference(() -> speculative.generate(request, o, onText)))
+            .orElse(null);
+        SequenceHandle handle = speculated != null ? null : batching.submit(request,
+            new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled())), () -> deadlinePassed(input));
+        Generation generation = speculated != null ? speculated.generation()
+            : input.timings().inference(() -> await(handle, onText));
         if (generation.finishReason().equals("cancelled")) {
             throw deadlinePassed(input)
                 ? new PermanentStepException(ErrorCode.DEADLINE_EXCEEDED, "The deadline passed after " + generation.tokens().size()
@@ -77,13 +93,20 @@ public class DecodeStep implements StepHandler {
                 : new PermanentStepException(ErrorCode.CANCELLED, "Generation cancelled after " + generation.tokens().size() + " tokens");
         }
         ModelCard card = engine.card();
+        Map<String, String> provenance = new java.util.LinkedHashMap<>(Map.of("decode.model", card.id(), "decode.sha256", card.sha256(),
+            "decode.trained", Boolean.toString(card.trained()), "decode.prefix", prefixKind(input),
+            "decode.new_tokens", Integer.toString(generation.tokens().size()), "decode.finish_reason", generation.finishReason(),
+            "decode.prefill_us", Long.toString(generation.prefillMicros())));
+        provenance.put("decode.speculation", spec.map(SpeculationOptions::proposer).orElse(SpeculationParams.NONE));
+        provenance.put("decode.prefix_cache_tokens", Integer.toString(handle == null ? 0 : handle.reusedTokens()));
+        if (speculated != null) {
+            SpeculationStats stats = speculated.stats();
+            provenance.put("decode.speculation.acceptance", spec.get().acceptance().name());
+            provenance.put("decode.speculation.steps", Integer.toString(stats.steps()));
+            provenance.put("decode.speculation.mean_accepted_length", String.format(Locale.ROOT, "%.3f", stats.meanAcceptedLength()));
+        }
         return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
-                .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()),
-            Map.of("decode.model", card.id(), "decode.sha256", card.sha256(), "decode.trained", Boolean.toString(card.trained()),
-                "decode.prefix", prefixKind(input), "decode.new_tokens", Integer.toString(generation.tokens().size()),
-                "decode.finish_reason", generation.finishReason(),
-                "decode.prefill_us", Long.toString(generation.prefillMicros()),
-                "decode.prefix_cache_tokens", Integer.toString(handle.reusedTokens())));
+                .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()), provenance);
     }
 
     private static Generation await(SequenceHandle handle, java.util.function.Consumer<String> onText) {

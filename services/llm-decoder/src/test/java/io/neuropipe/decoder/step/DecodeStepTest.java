@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.ZooDecoder;
 import io.neuropipe.decoder.config.DecoderProperties;
 import io.neuropipe.decoder.kv.PrefixCache;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
 import io.neuropipe.decoder.sched.BatchingProperties;
 import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
+import io.neuropipe.decoder.spec.SpeculationParams;
+import io.neuropipe.decoder.spec.SpeculationProperties;
+import io.neuropipe.decoder.spec.SpeculativeGenerator;
 import io.neuropipe.proto.v1.ErrorCode;
 import io.neuropipe.proto.v1.RouteNode;
 import io.neuropipe.proto.v1.StepEnvelope;
@@ -36,8 +40,11 @@ class DecodeStepTest {
         zoo = new ZooDecoder(1);
         PrefixCacheProperties cacheProps = PrefixCacheProperties.defaults();
         batching = new ContinuousBatchingEngine(zoo.engine(), BatchingProperties.defaults(), new PrefixCache(zoo.models(), cacheProps));
+        SpeculationProperties spec = SpeculationProperties.defaults();
+        SpeculativeGenerator speculative = new SpeculativeGenerator(zoo.engine(), zoo.models(), spec, List.of(),
+            new SimpleMeterRegistry());
         step = new DecodeStep(zoo.engine(), batching, new DecoderProperties("lm", "lm-embed", "vision-projector", "brain-projector",
-            32, 256, 256), cacheProps);
+            32, 256, 256), cacheProps, speculative, new SpeculationParams(spec, speculative));
     }
 
     @AfterAll

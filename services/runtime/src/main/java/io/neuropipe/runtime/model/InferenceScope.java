@@ -59,22 +59,19 @@ public final class InferenceScope implements AutoCloseable {
 
     /** Runs {@code model} computing only the requested output roles (all when empty). */
     public Outputs run(OnnxModel model, Map<String, OnnxTensor> inputsByRole, Set<String> outputRoles) {
-        try {
-            OrtSession.Result result = model.run(inputsByRole, outputRoles);
-            owned.add(result);
-            return new Outputs(model.card(), result);
-        } catch (OrtException e) {
-            throw new InferenceException("Inference of " + model.card().id() + " failed: " + e.getMessage(), e);
-        }
+        return run(model, inputsByRole, outputRoles, Map.of());
     }
 
     /**
-     * Runs {@code model} writing each output role in {@code outputsByRole} into the given tensor (created from a direct
-     * buffer of the output's exact shape), which the caller reads through its buffer without a copy.
+     * Runs {@code model} computing {@code outputRoles} and writing the outputs in {@code pinnedByRole} into those
+     * caller-owned tensors (e.g. views over a reused direct buffer), so ORT allocates and copies nothing for them.
      */
-    public void runInto(OnnxModel model, Map<String, OnnxTensor> inputsByRole, Map<String, OnnxTensor> outputsByRole) {
+    public Outputs run(OnnxModel model, Map<String, OnnxTensor> inputsByRole, Set<String> outputRoles,
+                       Map<String, OnnxTensor> pinnedByRole) {
         try {
-            model.runInto(inputsByRole, outputsByRole);
+            OrtSession.Result result = model.run(inputsByRole, outputRoles, pinnedByRole);
+            owned.add(result);
+            return new Outputs(model.card(), result);
         } catch (OrtException e) {
             throw new InferenceException("Inference of " + model.card().id() + " failed: " + e.getMessage(), e);
         }

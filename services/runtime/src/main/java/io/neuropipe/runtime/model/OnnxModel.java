@@ -77,6 +77,12 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs the graph on inputs keyed by role; outputs are keyed by role too. */
     OrtSession.Result run(Map<String, OnnxTensor> inputsByRole, Set<String> outputRoles) throws OrtException {
+        return run(inputsByRole, outputRoles, Map.of());
+    }
+
+    /** As {@link #run(Map, Set)}, writing the outputs named in {@code pinnedByRole} into those caller-owned tensors. */
+    OrtSession.Result run(Map<String, OnnxTensor> inputsByRole, Set<String> outputRoles, Map<String, OnnxTensor> pinnedByRole)
+            throws OrtException {
         Map<String, OnnxTensor> byName = new LinkedHashMap<>();
         inputsByRole.forEach((role, tensor) -> byName.put(card.inputName(role), tensor));
         Set<String> outputNames = outputRoles.isEmpty() ? Collections.emptySet() : new java.util.LinkedHashSet<>();
@@ -85,24 +91,12 @@ public final class OnnxModel implements AutoCloseable {
         }
         long start = System.nanoTime();
         try {
+            if (!pinnedByRole.isEmpty()) {
+                Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
+                pinnedByRole.forEach((role, tensor) -> pinned.put(card.outputName(role), tensor));
+                return session.run(byName, outputNames, pinned);
+            }
             return outputNames.isEmpty() ? session.run(byName) : session.run(byName, outputNames);
-        } finally {
-            inferenceTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /**
-     * Runs the graph writing the outputs named by role into the caller's tensors (ORT pinned outputs), so a caller that
-     * keeps state in its own buffers between runs (a KV cache) reads it without a copy.
-     */
-    void runInto(Map<String, OnnxTensor> inputsByRole, Map<String, OnnxTensor> outputsByRole) throws OrtException {
-        Map<String, OnnxTensor> byName = new LinkedHashMap<>();
-        inputsByRole.forEach((role, tensor) -> byName.put(card.inputName(role), tensor));
-        Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
-        outputsByRole.forEach((role, tensor) -> pinned.put(card.outputName(role), tensor));
-        long start = System.nanoTime();
-        try (OrtSession.Result ignored = session.run(byName, Collections.emptySet(), pinned)) {
-            // every output went into the caller's tensors
         } finally {
             inferenceTimer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }

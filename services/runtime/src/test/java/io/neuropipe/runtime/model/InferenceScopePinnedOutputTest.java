@@ -8,6 +8,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import ai.onnxruntime.OnnxTensor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,7 +17,7 @@ import io.neuropipe.runtime.config.OnnxRuntimeProperties;
 import org.junit.jupiter.api.Test;
 
 /** Pinned outputs: the model writes into the caller's buffer, which then holds what an ordinary run returns. */
-class InferenceScopeRunIntoTest {
+class InferenceScopePinnedOutputTest {
 
     @Test
     void outputsLandInTheCallersBuffer() {
@@ -30,7 +31,7 @@ class InferenceScopeRunIntoTest {
                 float[] expected = scope.run(affine, Map.of("features", scope.floats(x, 2, 3))).floats("projection");
                 FloatBuffer target = ByteBuffer.allocateDirect(4 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
                 OnnxTensor pinned = scope.floats(target, 2, 2);
-                scope.runInto(affine, Map.of("features", scope.floats(x, 2, 3)), Map.of("projection", pinned));
+                scope.run(affine, Map.of("features", scope.floats(x, 2, 3)), Set.of(), Map.of("projection", pinned));
                 float[] written = new float[4];
                 target.get(0, written);
                 assertThat(written).containsExactly(expected);
