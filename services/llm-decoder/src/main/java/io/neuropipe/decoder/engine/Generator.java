@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.neuropipe.decoder.contrastive.LogitsContrast;
 import io.neuropipe.decoder.domain.Generation;
 import io.neuropipe.decoder.domain.GenerationRequest;
 import io.neuropipe.decoder.domain.RepetitionPenalty;
 import io.neuropipe.decoder.domain.TextStreamer;
+import io.neuropipe.decoder.prefix.PrefillInput;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.OnnxModel;
 import org.springframework.stereotype.Component;
@@ -42,9 +44,11 @@ public class Generator {
         String finish = "length";
         long prefillStart = System.nanoTime();
         long prefillMicros;
-        try (InferenceScope scope = lm.scope()) {
+        PrefillInput full = new PrefillInput(embeds, positions, total, prefixLen);
+        PrefillInput input = request.prefixStage().apply(full);
+        try (InferenceScope scope = lm.scope(); LogitsContrast.Branch contrast = request.contrast().open(full)) {
             KvCacheRunner runner = new KvCacheRunner(lm, scope);
-            float[] logits = runner.forward(embeds, positions, total, hidden);
+            float[] logits = contrast.adjust(runner.forward(input.embeds(), input.positions(), input.length(), hidden));
             prefillMicros = (System.nanoTime() - prefillStart) / 1000;
             long nextPosition = positions[total - 1] + 1;
             float[] step = new float[hidden];
@@ -74,7 +78,8 @@ public class Generator {
                     break;
                 }
                 engine.embed(token, step, 0);
-                logits = runner.forward(step, new long[] {nextPosition++}, 1, hidden);
+                contrast.advance(token, nextPosition);
+                logits = contrast.adjust(runner.forward(step, new long[] {nextPosition++}, 1, hidden));
             }
         }
         return new Generation(streamer.text(), generated, finish, prefillMicros);

@@ -1,6 +1,7 @@
 package io.neuropipe.decoder.step;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +31,10 @@ import org.springframework.stereotype.Component;
  * Step {@code decode}: optional prefix (artifacts {@code vision_tokens} + {@code vision_positions},
  * or {@code embedding}) and a prompt (artifact or param {@code prompt}, or param {@code question};
  * a caption by default) -> text artifact named by param {@code output} (default {@code text}),
- * streamed as partial outputs.
+ * streamed as partial outputs. With a vision prefix, {@code vision_keys} and {@code vision_outliers} from the
+ * pruner enable the multimodal options read by {@link MultimodalOptionsParser} (LLM-side pruning before the
+ * prefill, DAMRO contrastive decoding); the probe's and the outlier branch's cost is part of
+ * {@code decode.prefill_us}.
  */
 @Component
 public class DecodeStep implements StepHandler {
@@ -38,11 +42,17 @@ public class DecodeStep implements StepHandler {
     private final LanguageModelEngine engine;
     private final Generator generator;
     private final DecoderProperties props;
+    private final MultimodalOptionsParser multimodal;
 
-    public DecodeStep(LanguageModelEngine engine, Generator generator, DecoderProperties props) {
+    public DecodeStep(LanguageModelEngine engine, Generator generator, DecoderProperties props, MultimodalOptionsParser multimodal) {
         this.engine = engine;
         this.generator = generator;
         this.props = props;
+        this.multimodal = multimodal;
+    }
+
+    /** A generation request and the multimodal options it carries. */
+    private record Prepared(GenerationRequest request, MultimodalOptions options) {
     }
 
     @Override
@@ -54,20 +64,24 @@ public class DecodeStep implements StepHandler {
     public StepOutput handle(StepInput input) {
         StepParams params = input.params();
         String output = params.string("output", "text");
-        GenerationRequest request = input.timings().preprocess(() -> request(input, params));
+        Prepared prepared = input.timings().preprocess(() -> request(input, params));
+        GenerationRequest request = prepared.request();
         AtomicInteger chunk = new AtomicInteger();
         Generation generation = input.timings().inference(() -> generator.generate(request,
             delta -> input.partials().emit(output, chunk.getAndIncrement(), delta)));
         ModelCard card = engine.card();
-        return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
-                .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()),
-            Map.of("decode.model", card.id(), "decode.sha256", card.sha256(), "decode.trained", Boolean.toString(card.trained()),
-                "decode.prefix", prefixKind(input), "decode.new_tokens", Integer.toString(generation.tokens().size()),
+        Map<String, String> provenance = new LinkedHashMap<>(Map.of("decode.model", card.id(), "decode.sha256", card.sha256(),
+                "decode.trained", Boolean.toString(card.trained()), "decode.prefix", prefixKind(input), "decode.new_tokens", Integer.toString(generation.tokens().size()),
                 "decode.finish_reason", generation.finishReason(),
                 "decode.prefill_us", Long.toString(generation.prefillMicros())));
+        provenance.put("decode.prefix_tokens", Integer.toString(request.prefix().length()));
+        provenance.putAll(prepared.options().provenance());
+        return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
+                .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()),
+            provenance);
     }
 
-    private GenerationRequest request(StepInput input, StepParams params) {
+    private Prepared request(StepInput input, StepParams params) {
         Prefix prefix = prefix(input);
         String prompt = promptText(input, params);
         long[] ids = engine.tokenizer().encode(prompt, false, false).getIds();
@@ -89,7 +103,9 @@ public class DecodeStep implements StepHandler {
         double penalty = params.number("repetition_penalty", 1.0, 0.01, 10.0);
         Sampler sampler = temperature == 0.0 ? new GreedySampler() : new StochasticSampler(temperature, topK, topP, seed);
         List<String> stops = params.get("stop").map(s -> Arrays.asList(s.split("\\|"))).orElse(List.of());
-        return new GenerationRequest(prefix, withBos, maxTokens, stops, sampler, penalty);
+        MultimodalOptions options = multimodal.parse(input, prefix);
+        return new Prepared(new GenerationRequest(prefix, withBos, maxTokens, stops, sampler, penalty, options.prefixStage(),
+            options.contrast()), options);
     }
 
     private String promptText(StepInput input, StepParams params) {
