@@ -27,12 +27,12 @@ import org.springframework.validation.annotation.Validated;
 public record MultimodalProperties(
         @NotBlank @DefaultValue("lm-probe") String probeModel,
         @DecimalMin("0.0") @DecimalMax(value = "1.0", inclusive = false) @DefaultValue("0.5") double fastvRatio,
-        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.01") double mustdropGlobal,
-        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.01") double mustdropIndividual,
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.005") double mustdropGlobal,
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.02") double mustdropIndividual,
         @DecimalMin("0.0") @DecimalMax("10.0") @DefaultValue("0.5") double damroAlpha,
         @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") @DefaultValue("0.1") double damroBeta) {
 
     public static MultimodalProperties defaults() {
-        return new MultimodalProperties("lm-probe", 0.5, 0.01, 0.01, 0.5, 0.1);
+        return new MultimodalProperties("lm-probe", 0.5, 0.005, 0.02, 0.5, 0.1);
     }
 }
