@@ -33,6 +33,7 @@ public record DamroContrast(LanguageModelEngine engine, int[] outlierRows, doubl
         private final KvCacheRunner runner;
         private final float[] step;
         private float[] outlierLogits;
+        private float[] combined;
 
         OutlierBranch(InferenceScope scope, KvCacheRunner runner, float[] first) {
             this.scope = scope;
@@ -43,9 +44,11 @@ public record DamroContrast(LanguageModelEngine engine, int[] outlierRows, doubl
 
         @Override
         public float[] adjust(float[] logits) {
-            float[] out = new float[logits.length];
-            DamroLogits.combine(logits, outlierLogits, alpha, beta, out);
-            return out;
+            if (combined == null) {
+                combined = new float[logits.length];
+            }
+            DamroLogits.combine(logits, outlierLogits, alpha, beta, combined);
+            return combined;
         }
 
         @Override
