@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * FastV's choice: the last prompt token's attention row (head-averaged, at layer K - 1) over the vision tokens;
- * the round((1 - R) * n) most attended tokens are kept (at least one), ties to the lower index.
+ * the round((1 - R) * n) most attended tokens are kept (at least one, if there is one), ties to the lower index.
  */
 public final class FastVSelection {
 
@@ -19,7 +19,7 @@ public final class FastVSelection {
      * @return ascending indices of the kept vision tokens
      */
     public static int[] keep(float[] attention, int length, int vision, double ratio) {
-        int keep = Math.max(1, (int) Math.round((1 - ratio) * vision));
+        int keep = Math.min(vision, Math.max(1, (int) Math.round((1 - ratio) * vision)));
         int query = (length - 1) * length;
         boolean[] taken = new boolean[vision];
         int[] kept = new int[keep];

@@ -35,4 +35,9 @@ class FastVSelectionTest {
         // R = 0.95: round(0.2) = 0 -> still one token
         assertThat(FastVSelection.keep(a, 6, 4, 0.95)).containsExactly(1);
     }
+
+    @Test
+    void anEmptyPrefixStaysEmpty() {
+        assertThat(FastVSelection.keep(new float[4], 2, 0, 0.5)).isEmpty();
+    }
 }
