@@ -1,6 +1,7 @@
 package io.neuropipe.decoder.step;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.neuropipe.decoder.config.DecoderProperties;
+import io.neuropipe.decoder.contrastive.LogitsContrast;
 import io.neuropipe.decoder.domain.Generation;
 import io.neuropipe.decoder.domain.GenerationRequest;
 import io.neuropipe.decoder.domain.GreedySampler;
@@ -37,7 +39,10 @@ import org.springframework.stereotype.Component;
  * or {@code embedding}) and a prompt (artifact or param {@code prompt}, or param {@code question};
  * a caption by default) -> text artifact named by param {@code output} (default {@code text}),
  * streamed as partial outputs. Param {@code speculation} ({@code none|medusa|hydra|lookup}) selects speculative
- * decoding (see {@link SpeculationParams}).
+ * decoding (see {@link SpeculationParams}). With a vision prefix, {@code vision_keys} and {@code vision_outliers} from the
+ * pruner enable the multimodal options read by {@link MultimodalOptionsParser} (LLM-side pruning before the
+ * prefill, DAMRO contrastive decoding); the probe's and the outlier branch's cost is part of
+ * {@code decode.prefill_us}.
  */
 @Component
 public class DecodeStep implements StepHandler {
@@ -47,14 +52,20 @@ public class DecodeStep implements StepHandler {
     private final DecoderProperties props;
     private final SpeculativeGenerator speculative;
     private final SpeculationParams speculation;
+    private final MultimodalOptionsParser multimodal;
 
     public DecodeStep(LanguageModelEngine engine, Generator generator, DecoderProperties props, SpeculativeGenerator speculative,
-                      SpeculationParams speculation) {
+                      SpeculationParams speculation, MultimodalOptionsParser multimodal) {
         this.engine = engine;
         this.generator = generator;
         this.props = props;
         this.speculative = speculative;
         this.speculation = speculation;
+        this.multimodal = multimodal;
+    }
+
+    /** A generation request and the multimodal options it carries. */
+    private record Prepared(GenerationRequest request, MultimodalOptions options) {
     }
 
     @Override
@@ -66,9 +77,14 @@ public class DecodeStep implements StepHandler {
     public StepOutput handle(StepInput input) {
         StepParams params = input.params();
         String output = params.string("output", "text");
-        GenerationRequest request = input.timings().preprocess(() -> request(input, params));
+        Prepared prepared = input.timings().preprocess(() -> request(input, params));
+        GenerationRequest request = prepared.request();
         Optional<SpeculationOptions> spec = input.timings().preprocess(
             () -> speculation.options(params, params.number("temperature", 0.0, 0.0, 10.0)));
+        if (spec.isPresent() && request.contrast() != LogitsContrast.NONE) {
+            throw new InvalidInputException("speculation=" + spec.get().proposer() + " cannot be combined with DAMRO contrastive "
+                + "decoding; set damro_alpha=0 or speculation=none");
+        }
         AtomicInteger chunk = new AtomicInteger();
         java.util.function.Consumer<String> onText = delta -> input.partials().emit(output, chunk.getAndIncrement(), delta);
         SpeculativeGeneration speculated = spec.map(o -> input.timings().inference(() -> speculative.generate(request, o, onText)))
@@ -76,7 +92,7 @@ public class DecodeStep implements StepHandler {
         Generation generation = speculated != null ? speculated.generation()
             : input.timings().inference(() -> generator.generate(request, onText));
         ModelCard card = engine.card();
-        Map<String, String> provenance = new java.util.LinkedHashMap<>(Map.of("decode.model", card.id(), "decode.sha256", card.sha256(),
+        Map<String, String> provenance = new LinkedHashMap<>(Map.of("decode.model", card.id(), "decode.sha256", card.sha256(),
             "decode.trained", Boolean.toString(card.trained()), "decode.prefix", prefixKind(input),
             "decode.new_tokens", Integer.toString(generation.tokens().size()), "decode.finish_reason", generation.finishReason(),
             "decode.prefill_us", Long.toString(generation.prefillMicros())));
@@ -87,11 +103,13 @@ public class DecodeStep implements StepHandler {
             provenance.put("decode.speculation.steps", Integer.toString(stats.steps()));
             provenance.put("decode.speculation.mean_accepted_length", String.format(Locale.ROOT, "%.3f", stats.meanAcceptedLength()));
         }
+        provenance.put("decode.prefix_tokens", Integer.toString(request.prefix().length()));
+        provenance.putAll(prepared.options().provenance());
         return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
                 .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()), provenance);
     }
 
-    private GenerationRequest request(StepInput input, StepParams params) {
+    private Prepared request(StepInput input, StepParams params) {
         Prefix prefix = prefix(input);
         String prompt = promptText(input, params);
         long[] ids = engine.tokenizer().encode(prompt, false, false).getIds();
@@ -113,7 +131,9 @@ public class DecodeStep implements StepHandler {
         double penalty = params.number("repetition_penalty", 1.0, 0.01, 10.0);
         Sampler sampler = temperature == 0.0 ? new GreedySampler() : new StochasticSampler(temperature, topK, topP, seed);
         List<String> stops = params.get("stop").map(s -> Arrays.asList(s.split("\\|"))).orElse(List.of());
-        return new GenerationRequest(prefix, withBos, maxTokens, stops, sampler, penalty);
+        MultimodalOptions options = multimodal.parse(input, prefix);
+        return new Prepared(new GenerationRequest(prefix, withBos, maxTokens, stops, sampler, penalty, options.prefixStage(),
+            options.contrast()), options);
     }
 
     private String promptText(StepInput input, StepParams params) {

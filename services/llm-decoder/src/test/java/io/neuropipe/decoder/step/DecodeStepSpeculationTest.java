@@ -9,7 +9,9 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.config.DecoderProperties;
+import io.neuropipe.decoder.config.MultimodalProperties;
 import io.neuropipe.decoder.engine.Generator;
+import io.neuropipe.decoder.prefix.ProbeModel;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.spec.HydraProposer;
 import io.neuropipe.decoder.spec.LookupProposer;
@@ -49,7 +51,8 @@ class DecodeStepSpeculationTest {
         SpeculationProperties spec = SpeculationProperties.defaults();
         SpeculativeGenerator speculative = new SpeculativeGenerator(engine, models, spec, List.of(new MedusaProposer(models, spec),
             new HydraProposer(models, engine, spec), new LookupProposer()), new SimpleMeterRegistry());
-        step = new DecodeStep(engine, new Generator(engine), props, speculative, new SpeculationParams(spec, speculative));
+        step = new DecodeStep(engine, new Generator(engine), props, speculative, new SpeculationParams(spec, speculative),
+            new MultimodalOptionsParser(engine, new ProbeModel(models, MultimodalProperties.defaults()), MultimodalProperties.defaults()));
     }
 
     @AfterAll
