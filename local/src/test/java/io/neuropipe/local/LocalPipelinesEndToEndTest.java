@@ -116,6 +116,17 @@ class LocalPipelinesEndToEndTest {
     }
 
     @Test
+    void imageCaptionRunsTheDecodersMultimodalOptions() throws Exception {
+        JsonNode image = imageJson(Samples.index().path("stimuli").get(1).path("file").asString());
+        JsonNode mustdrop = run("image-caption", Map.of("image", image), Map.of("strategy", "mustdrop"));
+        assertThat(mustdrop.path("results").path("caption").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+        assertThat(mustdrop.path("steps").toString()).contains("decode.llm_pruning", "decode.mustdrop_global", "decode.prefix_kept");
+        JsonNode damro = run("image-caption", Map.of("image", image), Map.of("strategy", "damro", "damro_alpha", 1, "fastv_ratio", 0.5));
+        assertThat(damro.path("results").path("caption").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+        assertThat(damro.path("steps").toString()).contains("decode.fastv_ratio", "decode.damro_outliers", "decode.probe_us");
+    }
+
+    @Test
     void textGenerateAnswersFromAPrompt() throws Exception {
         JsonNode job = run("text-generate", Map.of("prompt", JSON.getNodeFactory().stringNode("caption:")), Map.of("max_tokens", 8));
         assertThat(job.path("results").has("text")).isTrue();

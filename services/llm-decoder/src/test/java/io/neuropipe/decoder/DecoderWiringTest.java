@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.config.DecoderProperties;
+import io.neuropipe.decoder.config.MultimodalProperties;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.kv.PrefixCache;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
+import io.neuropipe.decoder.prefix.ProbeModel;
 import io.neuropipe.decoder.sched.BatchingProperties;
 import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
 import io.neuropipe.decoder.spec.SpeculationProperties;
@@ -28,9 +30,9 @@ class DecoderWiringTest {
 
     @Configuration
     @ComponentScan(basePackageClasses = {LanguageModelEngine.class, ContinuousBatchingEngine.class, PrefixCache.class,
-        SpeculativeGenerator.class, DecodeStep.class})
+        SpeculativeGenerator.class, ProbeModel.class, DecodeStep.class})
     @EnableConfigurationProperties({DecoderProperties.class, BatchingProperties.class, PrefixCacheProperties.class,
-        SpeculationProperties.class})
+        SpeculationProperties.class, MultimodalProperties.class})
     static class Wiring {
     }
 

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.neuropipe.decoder.contrastive.LogitsContrast;
 import io.neuropipe.decoder.domain.Generation;
 import io.neuropipe.decoder.domain.GenerationRequest;
 import io.neuropipe.decoder.domain.RepetitionPenalty;
 import io.neuropipe.decoder.domain.TextStreamer;
+import io.neuropipe.decoder.prefix.PrefillInput;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.OnnxModel;
 import org.springframework.stereotype.Component;
@@ -32,9 +34,11 @@ public class Generator {
         String finish = "length";
         long prefillStart = System.nanoTime();
         long prefillMicros;
-        try (InferenceScope scope = lm.scope()) {
+        PrefillInput full = new PrefillInput(prompt.embeds(), prompt.positions(), prompt.count(), request.prefix().length());
+        PrefillInput input = request.prefixStage().apply(full);
+        try (InferenceScope scope = lm.scope(); LogitsContrast.Branch contrast = request.contrast().open(full)) {
             KvCacheRunner runner = new KvCacheRunner(lm, scope);
-            float[] logits = runner.forward(prompt.embeds(), prompt.positions(), prompt.count(), hidden);
+            float[] logits = contrast.adjust(runner.forward(input.embeds(), input.positions(), input.length(), hidden));
             prefillMicros = (System.nanoTime() - prefillStart) / 1000;
             long nextPosition = prompt.nextPosition();
             float[] step = new float[hidden];
@@ -64,7 +68,8 @@ public class Generator {
                     break;
                 }
                 engine.embed(token, step, 0);
-                logits = runner.forward(step, new long[] {nextPosition++}, 1, hidden);
+                contrast.advance(token, nextPosition);
+                logits = contrast.adjust(runner.forward(step, new long[] {nextPosition++}, 1, hidden));
             }
         }
         return new Generation(streamer.text(), generated, finish, prefillMicros);

@@ -15,6 +15,7 @@ import io.neuropipe.decoder.domain.RepetitionPenalty;
 import io.neuropipe.decoder.domain.TextStreamer;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.engine.PromptInputs;
+import io.neuropipe.decoder.prefix.PrefillInput;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.ModelContractException;
 import io.neuropipe.runtime.model.ModelRepository;
@@ -90,7 +91,9 @@ public class SpeculativeGenerator {
         long prefillMicros;
         try (InferenceScope scope = engine.lm().scope()) {
             TreeKvCache cache = new TreeKvCache(engine.lm(), treeLm == null ? engine.lm() : treeLm, scope, prompt.count() + request.maxTokens() + maxNodes + 1);
-            TreeKvCache.Forward first = cache.prefill(prompt.embeds(), prompt.positions(), prompt.count());
+            PrefillInput input = request.prefixStage().apply(
+                new PrefillInput(prompt.embeds(), prompt.positions(), prompt.count(), request.prefix().length()));
+            TreeKvCache.Forward first = cache.prefill(input.embeds(), input.positions(), input.length());
             prefillMicros = (System.nanoTime() - prefillStart) / 1000;
             float[] row = first.logits();
             RepetitionPenalty.apply(row, out.generated, request.repetitionPenalty());

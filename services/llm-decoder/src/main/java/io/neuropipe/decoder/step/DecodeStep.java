@@ -1,6 +1,7 @@
 package io.neuropipe.decoder.step;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,14 +9,17 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.neuropipe.decoder.config.DecoderProperties;
+import io.neuropipe.decoder.contrastive.LogitsContrast;
 import io.neuropipe.decoder.domain.Generation;
 import io.neuropipe.decoder.domain.GenerationRequest;
 import io.neuropipe.decoder.domain.GreedySampler;
 import io.neuropipe.decoder.domain.Prefix;
 import io.neuropipe.decoder.domain.Sampler;
 import io.neuropipe.decoder.domain.StochasticSampler;
+import io.neuropipe.decoder.engine.Generator;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
+import io.neuropipe.decoder.prefix.PrefixStage;
 import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
 import io.neuropipe.decoder.sched.SequenceHandle;
 import io.neuropipe.decoder.sched.SequenceOptions;
@@ -42,28 +46,40 @@ import org.springframework.stereotype.Component;
  * or {@code embedding}) and a prompt (artifact or param {@code prompt}, or param {@code question};
  * a caption by default) -> text artifact named by param {@code output} (default {@code text}),
  * streamed as partial outputs. Param {@code speculation} ({@code none|medusa|hydra|lookup}) selects speculative
- * decoding (see {@link SpeculationParams}) on this thread; otherwise generation runs on the shared
- * {@link ContinuousBatchingEngine} and this thread waits for its sequence, publishing the text as it comes. Param
- * {@code prefix_cache} (true/false) overrides {@code neuropipe.decoder.prefix-cache.enabled} for batched decoding.
+ * decoding (see {@link SpeculationParams}). With a vision prefix, {@code vision_keys} and {@code vision_outliers} from the
+ * pruner enable the multimodal options read by {@link MultimodalOptionsParser} (LLM-side pruning before the
+ * prefill, DAMRO contrastive decoding); the probe's and the outlier branch's cost is part of
+ * {@code decode.prefill_us}. Plain requests (no speculation, no LLM-side pruning, no DAMRO) run on the shared
+ * {@link ContinuousBatchingEngine}; this thread waits for the sequence and publishes its text as it comes. Param
+ * {@code prefix_cache} (true/false) overrides {@code neuropipe.decoder.prefix-cache.enabled} for them.
  */
 @Component
 public class DecodeStep implements StepHandler {
 
     private final LanguageModelEngine engine;
+    private final Generator generator;
     private final ContinuousBatchingEngine batching;
     private final DecoderProperties props;
     private final PrefixCacheProperties prefixCache;
     private final SpeculativeGenerator speculative;
     private final SpeculationParams speculation;
+    private final MultimodalOptionsParser multimodal;
 
-    public DecodeStep(LanguageModelEngine engine, ContinuousBatchingEngine batching, DecoderProperties props,
-                      PrefixCacheProperties prefixCache, SpeculativeGenerator speculative, SpeculationParams speculation) {
+    public DecodeStep(LanguageModelEngine engine, Generator generator, ContinuousBatchingEngine batching, DecoderProperties props,
+                      PrefixCacheProperties prefixCache, SpeculativeGenerator speculative, SpeculationParams speculation,
+                      MultimodalOptionsParser multimodal) {
         this.engine = engine;
+        this.generator = generator;
         this.batching = batching;
         this.props = props;
         this.prefixCache = prefixCache;
         this.speculative = speculative;
         this.speculation = speculation;
+        this.multimodal = multimodal;
+    }
+
+    /** A generation request and the multimodal options it carries. */
+    private record Prepared(GenerationRequest request, MultimodalOptions options) {
     }
 
     @Override
@@ -75,17 +91,24 @@ public class DecodeStep implements StepHandler {
     public StepOutput handle(StepInput input) {
         StepParams params = input.params();
         String output = params.string("output", "text");
-        GenerationRequest request = input.timings().preprocess(() -> request(input, params));
+        Prepared prepared = input.timings().preprocess(() -> request(input, params));
+        GenerationRequest request = prepared.request();
         Optional<SpeculationOptions> spec = input.timings().preprocess(
             () -> speculation.options(params, params.number("temperature", 0.0, 0.0, 10.0)));
+        if (spec.isPresent() && request.contrast() != LogitsContrast.NONE) {
+            throw new InvalidInputException("speculation=" + spec.get().proposer() + " cannot be combined with DAMRO contrastive "
+                + "decoding; set damro_alpha=0 or speculation=none");
+        }
         AtomicInteger chunk = new AtomicInteger();
         java.util.function.Consumer<String> onText = delta -> input.partials().emit(output, chunk.getAndIncrement(), delta);
         SpeculativeGeneration speculated = spec.map(o -> input.timings().inference(() -> speculative.generate(request, o, onText)))
             .orElse(null);
-        SequenceHandle handle = speculated != null ? null : batching.submit(request,
-            new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled())), () -> deadlinePassed(input));
+        boolean batched = speculated == null && request.prefixStage() == PrefixStage.NONE
+            && request.contrast() == LogitsContrast.NONE;
+        SequenceHandle handle = batched ? batching.submit(request,
+            new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled())), () -> deadlinePassed(input)) : null;
         Generation generation = speculated != null ? speculated.generation()
-            : input.timings().inference(() -> await(handle, onText));
+            : input.timings().inference(() -> batched ? await(handle, onText) : generator.generate(request, onText));
         if (generation.finishReason().equals("cancelled")) {
             throw deadlinePassed(input)
                 ? new PermanentStepException(ErrorCode.DEADLINE_EXCEEDED, "The deadline passed after " + generation.tokens().size()
@@ -93,11 +116,12 @@ public class DecodeStep implements StepHandler {
                 : new PermanentStepException(ErrorCode.CANCELLED, "Generation cancelled after " + generation.tokens().size() + " tokens");
         }
         ModelCard card = engine.card();
-        Map<String, String> provenance = new java.util.LinkedHashMap<>(Map.of("decode.model", card.id(), "decode.sha256", card.sha256(),
+        Map<String, String> provenance = new LinkedHashMap<>(Map.of("decode.model", card.id(), "decode.sha256", card.sha256(),
             "decode.trained", Boolean.toString(card.trained()), "decode.prefix", prefixKind(input),
             "decode.new_tokens", Integer.toString(generation.tokens().size()), "decode.finish_reason", generation.finishReason(),
             "decode.prefill_us", Long.toString(generation.prefillMicros())));
         provenance.put("decode.speculation", spec.map(SpeculationOptions::proposer).orElse(SpeculationParams.NONE));
+        provenance.put("decode.batched", Boolean.toString(batched));
         provenance.put("decode.prefix_cache_tokens", Integer.toString(handle == null ? 0 : handle.reusedTokens()));
         if (speculated != null) {
             SpeculationStats stats = speculated.stats();
@@ -105,6 +129,8 @@ public class DecodeStep implements StepHandler {
             provenance.put("decode.speculation.steps", Integer.toString(stats.steps()));
             provenance.put("decode.speculation.mean_accepted_length", String.format(Locale.ROOT, "%.3f", stats.meanAcceptedLength()));
         }
+        provenance.put("decode.prefix_tokens", Integer.toString(request.prefix().length()));
+        provenance.putAll(prepared.options().provenance());
         return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
                 .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()), provenance);
     }
@@ -122,7 +148,7 @@ public class DecodeStep implements StepHandler {
         return input.deadlineEpochMs() > 0 && System.currentTimeMillis() > input.deadlineEpochMs();
     }
 
-    private GenerationRequest request(StepInput input, StepParams params) {
+    private Prepared request(StepInput input, StepParams params) {
         Prefix prefix = prefix(input);
         String prompt = promptText(input, params);
         long[] ids = engine.tokenizer().encode(prompt, false, false).getIds();
@@ -144,7 +170,9 @@ public class DecodeStep implements StepHandler {
         double penalty = params.number("repetition_penalty", 1.0, 0.01, 10.0);
         Sampler sampler = temperature == 0.0 ? new GreedySampler() : new StochasticSampler(temperature, topK, topP, seed);
         List<String> stops = params.get("stop").map(s -> Arrays.asList(s.split("\\|"))).orElse(List.of());
-        return new GenerationRequest(prefix, withBos, maxTokens, stops, sampler, penalty);
+        MultimodalOptions options = multimodal.parse(input, prefix);
+        return new Prepared(new GenerationRequest(prefix, withBos, maxTokens, stops, sampler, penalty, options.prefixStage(),
+            options.contrast()), options);
     }
 
     private String promptText(StepInput input, StepParams params) {

@@ -9,6 +9,13 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.config.DecoderProperties;
+import io.neuropipe.decoder.config.MultimodalProperties;
+import io.neuropipe.decoder.engine.Generator;
+import io.neuropipe.decoder.kv.PrefixCache;
+import io.neuropipe.decoder.kv.PrefixCacheProperties;
+import io.neuropipe.decoder.sched.BatchingProperties;
+import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
+import io.neuropipe.decoder.prefix.ProbeModel;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.spec.HydraProposer;
 import io.neuropipe.decoder.spec.LookupProposer;
@@ -21,10 +28,6 @@ import io.neuropipe.proto.v1.StepEnvelope;
 import io.neuropipe.runtime.config.ModelRepositoryProperties;
 import io.neuropipe.runtime.config.OnnxRuntimeProperties;
 import io.neuropipe.runtime.model.ExecutionProviders;
-import io.neuropipe.decoder.kv.PrefixCache;
-import io.neuropipe.decoder.kv.PrefixCacheProperties;
-import io.neuropipe.decoder.sched.BatchingProperties;
-import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
 import io.neuropipe.runtime.model.ModelRepository;
 import io.neuropipe.runtime.step.InvalidInputException;
 import io.neuropipe.runtime.step.PartialOutputSink;
@@ -55,8 +58,8 @@ class DecodeStepSpeculationTest {
             new HydraProposer(models, engine, spec), new LookupProposer()), new SimpleMeterRegistry());
         batching = new ContinuousBatchingEngine(engine, BatchingProperties.defaults(),
             new PrefixCache(models, PrefixCacheProperties.defaults()));
-        step = new DecodeStep(engine, batching, props, PrefixCacheProperties.defaults(), speculative,
-            new SpeculationParams(spec, speculative));
+        step = new DecodeStep(engine, new Generator(engine), batching, props, PrefixCacheProperties.defaults(), speculative, new SpeculationParams(spec, speculative),
+            new MultimodalOptionsParser(engine, new ProbeModel(models, MultimodalProperties.defaults()), MultimodalProperties.defaults()));
     }
 
     @AfterAll

@@ -10,8 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.ZooDecoder;
 import io.neuropipe.decoder.config.DecoderProperties;
+import io.neuropipe.decoder.config.MultimodalProperties;
+import io.neuropipe.decoder.engine.Generator;
 import io.neuropipe.decoder.kv.PrefixCache;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
+import io.neuropipe.decoder.prefix.ProbeModel;
 import io.neuropipe.decoder.sched.BatchingProperties;
 import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
 import io.neuropipe.decoder.spec.SpeculationParams;
@@ -43,8 +46,10 @@ class DecodeStepTest {
         SpeculationProperties spec = SpeculationProperties.defaults();
         SpeculativeGenerator speculative = new SpeculativeGenerator(zoo.engine(), zoo.models(), spec, List.of(),
             new SimpleMeterRegistry());
-        step = new DecodeStep(zoo.engine(), batching, new DecoderProperties("lm", "lm-embed", "vision-projector", "brain-projector",
-            32, 256, 256), cacheProps, speculative, new SpeculationParams(spec, speculative));
+        step = new DecodeStep(zoo.engine(), new Generator(zoo.engine()), batching, new DecoderProperties("lm", "lm-embed",
+            "vision-projector", "brain-projector", 32, 256, 256), cacheProps, speculative, new SpeculationParams(spec, speculative),
+            new MultimodalOptionsParser(zoo.engine(), new ProbeModel(zoo.models(), MultimodalProperties.defaults()),
+                MultimodalProperties.defaults()));
     }
 
     @AfterAll
