@@ -57,7 +57,7 @@ public class DecodeStep implements StepHandler {
         GenerationRequest request = input.timings().preprocess(() -> request(input, params));
         AtomicInteger chunk = new AtomicInteger();
         Generation generation = input.timings().inference(() -> generator.generate(request,
-            delta -> input.partials().emit(output, chunk.getAndIncrement(), delta)));
+            delta -> input.partials().emit(output, chunk.getAndIncrement(), delta), input.cancellation()));
         ModelCard card = engine.card();
         return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
                 .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()),
