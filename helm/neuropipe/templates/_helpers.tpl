@@ -116,3 +116,29 @@ order), documents separated by "---". Called with (dict "root" $ "template" "<na
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/*
+The database connection as environment variables named <prefix>URL, <prefix>USERNAME and
+<prefix>PASSWORD: the gateway's DataSource (SPRING_DATASOURCE_) and the services' blob store
+(NEUROPIPE_BLOBS_POSTGRES_) use the same database and credentials.
+*/}}
+{{- define "neuropipe.databaseEnv" -}}
+{{- $root := .root -}}
+- name: {{ .prefix }}URL
+  value: {{ $root.Values.postgresql.url | quote }}
+{{- if $root.Values.postgresql.existingSecret }}
+- name: {{ .prefix }}USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.postgresql.existingSecret }}
+      key: {{ $root.Values.postgresql.existingSecretUsernameKey }}
+{{- else }}
+- name: {{ .prefix }}USERNAME
+  value: {{ $root.Values.postgresql.username | quote }}
+{{- end }}
+- name: {{ .prefix }}PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "neuropipe.secretName" $root }}
+      key: {{ ternary $root.Values.postgresql.existingSecretPasswordKey "password" (not (empty $root.Values.postgresql.existingSecret)) }}
+{{- end }}

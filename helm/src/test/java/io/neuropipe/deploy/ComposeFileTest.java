@@ -32,7 +32,7 @@ class ComposeFileTest {
         "llm-decoder", "services/llm-decoder",
         "image-generator", "services/image-generator");
     static final Set<String> REQUIRED_TOPICS = Set.of(
-        "neuropipe.jobs.requests", "neuropipe.jobs.requests.dlq", "neuropipe.jobs.results",
+        "neuropipe.jobs.requests", "neuropipe.jobs.requests.dlq", "neuropipe.jobs.results", "neuropipe.jobs.cancel",
         "neuropipe.job-events", "neuropipe.job-events.dlq",
         "neuropipe.step.encode", "neuropipe.step.encode.dlq", "neuropipe.step.prune", "neuropipe.step.prune.dlq",
         "neuropipe.step.decode", "neuropipe.step.decode.dlq", "neuropipe.step.generate", "neuropipe.step.generate.dlq");
@@ -141,6 +141,12 @@ class ComposeFileTest {
                     .containsEntry("NEUROPIPE_RUNTIME_EXECUTION_PROVIDER", "cpu")
                     .containsKeys("NEUROPIPE_RUNTIME_DEVICE_ID", "NEUROPIPE_RUNTIME_INTRA_OP_THREADS")
                     .doesNotContainKey("SPRING_DATASOURCE_URL");
+                // the claim-check blob store is the gateway's database
+                Map<String, String> gateway = env(service(COMPOSE, "gateway"));
+                assertThat(env.get("NEUROPIPE_BLOBS_POSTGRES_URL")).as(name).isEqualTo(gateway.get("SPRING_DATASOURCE_URL"));
+                assertThat(env.get("NEUROPIPE_BLOBS_POSTGRES_USERNAME")).as(name).isEqualTo(gateway.get("SPRING_DATASOURCE_USERNAME"));
+                assertThat(env.get("NEUROPIPE_BLOBS_POSTGRES_PASSWORD")).as(name).isEqualTo(gateway.get("SPRING_DATASOURCE_PASSWORD"));
+                assertThat(Yamls.string(service(COMPOSE, name), "depends_on.postgres.condition")).isEqualTo("service_healthy");
             }
         }
         // the bind mount points at the zoo the repository ships

@@ -246,7 +246,13 @@ class HelmChartTest {
         assertThat(Yamls.list(gateway, "env")).anySatisfy(e -> assertThat(e).containsEntry("name", "SPRING_DATASOURCE_PASSWORD")
             .satisfies(x -> assertThat(Yamls.string(x, "valueFrom.secretKeyRef.name")).isEqualTo("np-neuropipe-postgresql")));
         for (String service : SERVICES) {
-            assertThat(env(appContainer(deployment(m, service)))).doesNotContainKey("SPRING_DATASOURCE_URL");
+            Map<String, Object> container = appContainer(deployment(m, service));
+            assertThat(env(container)).doesNotContainKey("SPRING_DATASOURCE_URL")
+                .as("the claim-check blob store is the gateway's database")
+                .containsEntry("NEUROPIPE_BLOBS_POSTGRES_URL", "jdbc:postgresql://neuropipe-db-rw:5432/neuropipe")
+                .containsEntry("NEUROPIPE_BLOBS_POSTGRES_USERNAME", "neuropipe");
+            assertThat(Yamls.list(container, "env")).anySatisfy(e -> assertThat(e).containsEntry("name", "NEUROPIPE_BLOBS_POSTGRES_PASSWORD")
+                .satisfies(x -> assertThat(Yamls.string(x, "valueFrom.secretKeyRef.name")).isEqualTo("np-neuropipe-postgresql")));
         }
         Map<String, Object> config = Yamls.map(m.get("ConfigMap", "np-neuropipe-config"), "data");
         assertThat(config).containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "neuropipe-kafka-bootstrap.kafka.svc:9092")
@@ -276,6 +282,15 @@ class HelmChartTest {
             "SPRING_DATASOURCE_USERNAME", "neuropipe-db-app/username",
             "SPRING_DATASOURCE_PASSWORD", "neuropipe-db-app/password",
             "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "kafka-user/sasl.jaas.config"));
+        Map<String, String> serviceRefs = new TreeMap<>();
+        for (Map<String, Object> e : Yamls.list(appContainer(deployment(m, "image-generator")), "env")) {
+            String secret = Yamls.string(e, "valueFrom.secretKeyRef.name");
+            if (secret != null) {
+                serviceRefs.put((String) e.get("name"), secret + "/" + Yamls.string(e, "valueFrom.secretKeyRef.key"));
+            }
+        }
+        assertThat(serviceRefs).containsEntry("NEUROPIPE_BLOBS_POSTGRES_USERNAME", "neuropipe-db-app/username")
+            .containsEntry("NEUROPIPE_BLOBS_POSTGRES_PASSWORD", "neuropipe-db-app/password");
     }
 
     @Test
@@ -330,7 +345,8 @@ class HelmChartTest {
 
         Manifests egress = render(Map.of("networkPolicy.egress.enabled", true));
         assertThat(Yamls.list(egress.get("NetworkPolicy", PREFIX + "gateway"), "spec.egress")).hasSize(3);
-        assertThat(Yamls.list(egress.get("NetworkPolicy", PREFIX + "llm-decoder"), "spec.egress")).hasSize(2);
+        // DNS, Kafka and PostgreSQL (the services' blob store) for every component
+        assertThat(Yamls.list(egress.get("NetworkPolicy", PREFIX + "llm-decoder"), "spec.egress")).hasSize(3);
 
         assertThat(render(Map.of("networkPolicy.enabled", false)).names("NetworkPolicy")).isEmpty();
     }

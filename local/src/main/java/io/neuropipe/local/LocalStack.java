@@ -24,7 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class LocalStack implements AutoCloseable {
 
     private static final String DATABASE = "neuropipe";
-    // The gateway's JDBC/Flyway auto-configuration is on this shared classpath; services own no tables yet.
+    // The gateway's JDBC/Flyway auto-configuration is on this shared classpath; services own no tables
+    // and reach the gateway's blob tables through neuropipe.blobs.postgres.* instead.
     private static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
         + "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration,"
         + "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration,"
@@ -36,9 +37,16 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedPostgresServer postgres;
     private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Object> gatewayExtras = new LinkedHashMap<>();
 
     public LocalStack(LocalOptions options) {
         this.options = options;
+    }
+
+    /** An extra setting for the gateway (e.g. a pipeline a test declares); call before {@link #start()}. */
+    public LocalStack gatewayProperty(String key, Object value) {
+        gatewayExtras.put(key, value);
+        return this;
     }
 
     public LocalStack start() {
@@ -56,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
             // Local mode is a single-user developer setup: no API keys (see the gateway's auth settings).
             gateway.put("neuropipe.gateway.auth.enabled", false);
             gateway.put("neuropipe.gateway.model-repository", options.modelRepository().toAbsolutePath().toString());
+            gateway.putAll(gatewayExtras);
             start("gateway", GatewayApplication.builder(), gateway);
             return this;
         } catch (RuntimeException e) {
@@ -67,6 +76,9 @@ public final class LocalStack implements AutoCloseable {
     private void startService(String name, SpringApplicationBuilder builder, int port) {
         Map<String, Object> props = common(options.servicePorts() ? port : 0);
         props.put("spring.autoconfigure.exclude", NO_DATABASE);
+        props.put("neuropipe.blobs.postgres.url", postgres.jdbcUrl(DATABASE));
+        props.put("neuropipe.blobs.postgres.username", EmbeddedPostgresServer.USER);
+        props.put("neuropipe.blobs.postgres.password", "");
         start(name, builder, props);
     }
 

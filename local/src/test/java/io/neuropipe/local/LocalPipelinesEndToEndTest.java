@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Arrays;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,6 +31,8 @@ import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.JobEvent;
 import io.neuropipe.proto.v1.JobRequest;
 import io.neuropipe.proto.v1.JobStatus;
+import io.neuropipe.proto.v1.StepEnvelope;
+import io.neuropipe.runtime.embedded.EmbeddedPostgresServer;
 import io.neuropipe.runtime.tensor.Tensors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,7 +77,15 @@ class LocalPipelinesEndToEndTest {
 
     @BeforeAll
     static void start() {
-        stack = new LocalStack(new LocalOptions(data, Samples.ROOT.resolve("repository"), 0, false, 0, 0)).start();
+        stack = new LocalStack(new LocalOptions(data, Samples.ROOT.resolve("repository"), 0, false, 0, 0))
+            // a pipeline that carries a large tensor along with a prompt, for the claim-check test
+            .gatewayProperty("neuropipe.pipelines.caption-with-attachment.inputs.prompt.kind", "text")
+            .gatewayProperty("neuropipe.pipelines.caption-with-attachment.inputs.attachment.kind", "tensor")
+            // no model card of that name: the tensor is carried, never checked against a model
+            .gatewayProperty("neuropipe.pipelines.caption-with-attachment.inputs.attachment.model", "carried-only")
+            .gatewayProperty("neuropipe.pipelines.caption-with-attachment.route.id", "decode")
+            .gatewayProperty("neuropipe.pipelines.caption-with-attachment.route.step", "decode")
+            .start();
     }
 
     @AfterAll
@@ -173,6 +190,70 @@ class LocalPipelinesEndToEndTest {
                 assertThat(e.getStatus().getArtifactsList()).isNotEmpty();
             });
         }
+    }
+
+    @Test
+    void aFiveMegabyteTensorTravelsByClaimCheckAndIsPurgedWithItsJob() throws Exception {
+        int n = 5 * 1024 * 1024 / 4;
+        ObjectNode tensor = JSON.createObjectNode().put("datatype", "FP32");
+        tensor.putArray("shape").add(n);
+        ArrayNode values = tensor.putArray("data");
+        ByteBuffer expected = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            values.add(i % 1000);
+            expected.putFloat(i % 1000);
+        }
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("neuropipe.step.decode"));
+            JsonNode job = run("caption-with-attachment", Map.of("prompt", JSON.getNodeFactory().stringNode("caption:"),
+                "attachment", tensor), Map.of("max_tokens", 4));
+            String id = job.path("id").asString();
+            assertThat(job.path("results").path("text").isString()).as(job.toString()).isTrue();
+
+            ConsumerRecord<String, byte[]> record = null;
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (record == null && System.nanoTime() < end) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    record = id.equals(r.key()) ? r : record;
+                }
+            }
+            assertThat(record).as("the decode step's record").isNotNull();
+            assertThat(record.value().length).isLessThan(16 * 1024);
+            Artifact carried = StepEnvelope.parseFrom(record.value()).getArtifactsOrThrow("attachment");
+            assertThat(carried.getBlob().getSizeBytes()).isGreaterThan(4L * n);
+
+            HttpResponse<byte[]> npy = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs/" + id
+                + "/artifacts/attachment?format=npy")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(npy.statusCode()).isEqualTo(200);
+            byte[] body = npy.body();
+            assertThat(Arrays.copyOfRange(body, body.length - 4 * n, body.length)).isEqualTo(expected.array());
+
+            HttpResponse<String> purged = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs/" + id
+                + "?purge=true")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(purged.statusCode()).isEqualTo(204);
+            try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), EmbeddedPostgresServer.USER, "");
+                 PreparedStatement st = c.prepareStatement("SELECT count(*) FROM blobs WHERE sha256 = ?")) {
+                st.setString(1, carried.getBlob().getSha256());
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBodyAboveTheGatewayLimitIsRefusedAtOnce() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[16 * 1024 * 1024 + 1])).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).contains("application/problem+json"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test

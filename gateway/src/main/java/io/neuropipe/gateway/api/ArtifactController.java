@@ -1,6 +1,5 @@
 package io.neuropipe.gateway.api;
 
-import io.neuropipe.gateway.job.BlobStore;
 import io.neuropipe.gateway.job.JobStore;
 import io.neuropipe.gateway.auth.Caller;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,8 @@ import io.neuropipe.gateway.job.Npy;
 import io.neuropipe.gateway.job.StepRow;
 import io.neuropipe.gateway.job.StepStore;
 import io.neuropipe.proto.v1.Artifact;
+import io.neuropipe.runtime.blob.BlobMissingException;
+import io.neuropipe.runtime.blob.ClaimCheck;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -31,7 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code ?format=npy} or {@code Accept: application/x-npy}, as a NumPy .npy file. {@code name} is
  * an artifact name, or {@code <step id>.<name>} where several steps produced the same name; a job's
  * inputs are served too ({@code input.<name>} when a step's output has the same name), uploaded
- * files in their own media type.
+ * files in their own media type. Artifacts stored by claim check are read back from the blob store
+ * and served like inline ones; one deleted with its job answers 404.
  */
 @RestController
 class ArtifactController {
@@ -39,9 +41,9 @@ class ArtifactController {
     private final JobLookup lookup;
     private final StepStore steps;
     private final JobStore jobs;
-    private final BlobStore blobs;
+    private final ClaimCheck blobs;
 
-    ArtifactController(JobLookup lookup, StepStore steps, JobStore jobs, BlobStore blobs) {
+    ArtifactController(JobLookup lookup, StepStore steps, JobStore jobs, ClaimCheck blobs) {
         this.lookup = lookup;
         this.steps = steps;
         this.jobs = jobs;
@@ -54,7 +56,7 @@ class ArtifactController {
                                @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
                                @RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
         JobRow job = lookup.require(id, caller);
-        Artifact a = find(job, name).orElseThrow(() -> new ArtifactNotFoundException(id, name));
+        Artifact a = inline(find(job, name).orElseThrow(() -> new ArtifactNotFoundException(id, name)), id, name);
         boolean npy = "npy".equalsIgnoreCase(format) || format == null && accept != null && accept.contains(Npy.MEDIA_TYPE);
         return switch (a.getValueCase()) {
             case PNG -> ResponseEntity.ok().contentType(ImageFormats.isJpeg(a.getPng()) ? MediaType.IMAGE_JPEG
@@ -62,11 +64,25 @@ class ArtifactController {
             case TEXT -> ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
                 .body(a.getText().getBytes(StandardCharsets.UTF_8));
             case TENSOR -> tensor(a, npy);
-            case BLOB -> blobs.get(a.getBlob())
-                .<ResponseEntity<?>>map(b -> ResponseEntity.ok().contentType(mediaType(a.getBlob().getMediaType())).body(b))
-                .orElseThrow(() -> new ArtifactNotFoundException(id, name));
+            case BLOB -> ResponseEntity.ok().contentType(mediaType(a.getBlob().getMediaType())).body(read(a, id, name));
             default -> throw new ArtifactNotFoundException(id, name);
         };
+    }
+
+    private Artifact inline(Artifact a, String id, String name) {
+        try {
+            return blobs.inline(a);
+        } catch (BlobMissingException e) {
+            throw new ArtifactNotFoundException(id, name);
+        }
+    }
+
+    private byte[] read(Artifact a, String id, String name) {
+        try {
+            return blobs.bytes(a.getBlob());
+        } catch (BlobMissingException e) {
+            throw new ArtifactNotFoundException(id, name);
+        }
     }
 
     private static ResponseEntity<?> tensor(Artifact a, boolean npy) {

@@ -7,11 +7,12 @@ import java.util.Map;
 
 import io.neuropipe.gateway.auth.Caller;
 import io.neuropipe.gateway.config.LimitsProperties;
-import io.neuropipe.gateway.job.BlobStore;
+import io.neuropipe.gateway.job.UploadedBlob;
 import io.neuropipe.gateway.job.InvalidInputException;
 import io.neuropipe.gateway.job.JobService;
 import io.neuropipe.gateway.job.JobSubmission;
 import io.neuropipe.proto.v1.Artifact;
+import io.neuropipe.runtime.blob.BlobStore;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,8 +40,11 @@ class MultipartJobController {
     private final JobService service;
     private final ObjectMapper json;
     private final LimitsProperties limits;
+    private final BlobStore blobStore;
 
-    MultipartJobController(JobRequestReader requests, JobService service, ObjectMapper json, LimitsProperties limits) {
+    MultipartJobController(JobRequestReader requests, JobService service, ObjectMapper json, LimitsProperties limits,
+                           BlobStore blobStore) {
+        this.blobStore = blobStore;
         this.requests = requests;
         this.service = service;
         this.json = json;
@@ -66,14 +70,14 @@ class MultipartJobController {
         }
         JobRequestReader.Parsed parsed = requests.parse(body(request));
         Map<String, Artifact> inputs = new HashMap<>(parsed.inputs());
-        List<BlobStore.Blob> blobs = new ArrayList<>();
+        List<UploadedBlob> blobs = new ArrayList<>();
         for (MultipartFile f : files) {
             String field = "files." + f.getName();
             var def = JobRequestReader.input(parsed.pipeline(), f.getName(), "files.");
             if (inputs.containsKey(f.getName())) {
                 throw new InvalidInputException(field, "Input '" + f.getName() + "' is given twice");
             }
-            UploadedFiles.Upload upload = UploadedFiles.read(f, def.kind(), field, limits.maxTensorElements());
+            UploadedFiles.Upload upload = UploadedFiles.read(f, def.kind(), field, limits.maxTensorElements(), blobStore);
             inputs.put(f.getName(), upload.artifact());
             if (upload.blob() != null) {
                 blobs.add(upload.blob());

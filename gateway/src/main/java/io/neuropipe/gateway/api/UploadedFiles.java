@@ -6,10 +6,11 @@ import java.util.Locale;
 
 import com.google.protobuf.ByteString;
 import io.neuropipe.gateway.config.PipelinesProperties.InputKind;
-import io.neuropipe.gateway.job.BlobStore;
+import io.neuropipe.gateway.job.UploadedBlob;
 import io.neuropipe.gateway.job.InvalidInputException;
 import io.neuropipe.gateway.job.Npy;
 import io.neuropipe.proto.v1.Artifact;
+import io.neuropipe.runtime.blob.BlobStore;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
@@ -24,13 +25,13 @@ final class UploadedFiles {
     static final String NIFTI_GZ = "application/x-nifti+gzip";
 
     /** An input and, for a blob, the file to store. */
-    record Upload(Artifact artifact, BlobStore.Blob blob) {
+    record Upload(Artifact artifact, UploadedBlob blob) {
     }
 
     private UploadedFiles() {
     }
 
-    static Upload read(MultipartFile file, InputKind kind, String field, long maxTensorElements) {
+    static Upload read(MultipartFile file, InputKind kind, String field, long maxTensorElements, BlobStore store) {
         byte[] bytes;
         try {
             bytes = file.getBytes();
@@ -56,8 +57,8 @@ final class UploadedFiles {
             throw new InvalidInputException(field, "A recording or volume cannot be a " + kind.name().toLowerCase(Locale.ROOT)
                 + " input");
         }
-        BlobStore.Blob blob = new BlobStore.Blob(media, bytes);
-        return new Upload(Artifact.newBuilder().setBlob(blob.ref()).putMetadata("filename", name).build(), blob);
+        return new Upload(Artifact.newBuilder().setBlob(store.refOf(media, bytes)).putMetadata("filename", name).build(),
+            new UploadedBlob(media, bytes));
     }
 
     private static boolean startsWith(byte[] data, int... prefix) {

@@ -21,7 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultTimeout  a job's deadline, counted from its creation, unless the request sets
  *                        {@code timeout_ms}
  * @param maxTimeout      largest deadline a request may ask for
- * @param maxTensorBytes  largest inline input tensor, in bytes, that a request may carry
+ * @param maxTensorBytes  largest input tensor, in bytes, that a request may carry (above
+ *                        {@code neuropipe.blobs.inline-limit} it travels on by claim check)
  * @param maxWait         longest {@code wait} a client may ask of {@code GET /v1/jobs/{id}?wait=...}
  * @param deadlineGrace   how long after its deadline an unfinished job is failed with
  *                        DEADLINE_EXCEEDED by the gateway's sweep
@@ -35,7 +36,7 @@ public record GatewayProperties(
         @NotBlank @DefaultValue("default") String defaultTenant,
         @NotNull @DefaultValue("60s") Duration defaultTimeout,
         @NotNull @DefaultValue("10m") Duration maxTimeout,
-        @Min(1) @DefaultValue("4194304") int maxTensorBytes,
+        @Min(1) @DefaultValue("8388608") int maxTensorBytes,
         @NotNull @DefaultValue("30s") Duration maxWait,
         @NotNull @DefaultValue("5s") Duration deadlineGrace,
         @Valid @NotNull @DefaultValue Topics topics,

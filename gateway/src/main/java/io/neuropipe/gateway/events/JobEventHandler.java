@@ -19,6 +19,7 @@ import io.neuropipe.gateway.job.StepRow;
 import io.neuropipe.gateway.job.StepStore;
 import io.neuropipe.gateway.relay.Outbox;
 import io.neuropipe.proto.v1.Artifact;
+import io.neuropipe.proto.v1.ErrorCode;
 import io.neuropipe.proto.v1.JobEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,9 +111,11 @@ public class JobEventHandler {
         }
         String code = event.getFailure().getCode().name();
         String message = event.getFailure().getMessage();
-        jobs.finish(job.id(), JobState.FAILED, code, message, now);
-        outbox.append(statusEvents.of(job, JobState.FAILED, code + ": " + message, List.of()));
-        metrics.finished(job, JobState.FAILED, now);
+        // a service that saw the cancel before the gateway's own state changed (a Kafka-side cancel)
+        JobState state = event.getFailure().getCode() == ErrorCode.CANCELLED ? JobState.CANCELLED : JobState.FAILED;
+        jobs.finish(job.id(), state, code, message, now);
+        outbox.append(statusEvents.of(job, state, code + ": " + message, List.of()));
+        metrics.finished(job, state, now);
         completions.finishedOnCommit(job.id());
         partials.forget(job.id());
     }

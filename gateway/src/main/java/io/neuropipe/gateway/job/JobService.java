@@ -16,6 +16,7 @@ import io.neuropipe.gateway.relay.OutboxMessage;
 import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.ErrorCode;
 import io.neuropipe.proto.v1.StepEnvelope;
+import io.neuropipe.runtime.blob.ClaimCheck;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -36,11 +37,11 @@ public class JobService {
     private final StatusEvents statusEvents;
     private final GatewayProperties properties;
     private final JobMetrics metrics;
-    private final BlobStore blobs;
+    private final ClaimCheck claimCheck;
 
     public JobService(PipelineCatalog pipelines, InputValidator validator, JobStore jobs, Outbox outbox,
-                      StatusEvents statusEvents, GatewayProperties properties, JobMetrics metrics, BlobStore blobs) {
-        this.blobs = blobs;
+                      StatusEvents statusEvents, GatewayProperties properties, JobMetrics metrics, ClaimCheck claimCheck) {
+        this.claimCheck = claimCheck;
         this.metrics = metrics;
         this.pipelines = pipelines;
         this.validator = validator;
@@ -56,9 +57,12 @@ public class JobService {
         return submit(s, List.of());
     }
 
-    /** As {@link #submit(JobSubmission)}, storing the uploaded files its inputs refer to with the job. */
+    /**
+     * As {@link #submit(JobSubmission)}, storing the uploaded files its inputs refer to with the
+     * job. Inputs above the inline limit are stored as blobs too and travel by reference.
+     */
     @Transactional
-    public SubmittedJob submit(JobSubmission s, List<BlobStore.Blob> files) {
+    public SubmittedJob submit(JobSubmission s, List<UploadedBlob> files) {
         PipelineSpec pipeline = pipelines.find(s.pipeline()).orElseThrow(() -> new UnknownPipelineException(s.pipeline()));
         String tenant = tenant(s);
         String fingerprint = Fingerprints.of(s);
@@ -72,15 +76,16 @@ public class JobService {
         Duration timeout = timeout(s);
         Instant now = Instant.now();
         JobRow job = newJob(s, pipeline, tenant, JobState.PENDING, null, null, now, now.plus(timeout));
-        List<Artifact> named = new ArrayList<>();
-        s.inputs().forEach((name, a) -> named.add(a.toBuilder().setName(name).build()));
-        if (!jobs.insert(job, s.hasRequestId() ? fingerprint : null, named)) {
+        String jobId = job.id().toString();
+        Map<String, Artifact> inputs = new HashMap<>();
+        s.inputs().forEach((name, a) -> inputs.put(name, claimCheck.offload(jobId, a.toBuilder().setName(name).build())));
+        if (!jobs.insert(job, s.hasRequestId() ? fingerprint : null, new ArrayList<>(inputs.values()))) {
             SubmittedJob other = existing(tenant, s);
             return repeated(jobs.find(other.id()).orElseThrow(), s, fingerprint);
         }
-        files.forEach(blobs::put);
-        outbox.append(new OutboxMessage(properties.topics().step(pipeline.route().getStep()), job.id().toString(),
-            envelope(job, pipeline, s.inputs()).toByteArray()));
+        files.forEach(f -> claimCheck.store().put(jobId, f.mediaType(), f.content()));
+        outbox.append(new OutboxMessage(properties.topics().step(pipeline.route().getStep()), jobId,
+            envelope(job, pipeline, inputs).toByteArray()));
         metrics.created(pipeline.name(), true);
         return new SubmittedJob(job.id(), job.state(), true);
     }

@@ -108,6 +108,11 @@ public class JobStore {
         return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = ? FOR UPDATE").param(id).query(this::row).optional();
     }
 
+    /** Deletes the job with its step results (they cascade); its outbox records still go out. */
+    public void delete(UUID id) {
+        jdbc.sql("DELETE FROM jobs WHERE id = ?").param(id).update();
+    }
+
     /** Locks up to {@code limit} unfinished jobs whose deadline is before {@code cutoff}. */
     public List<JobRow> lockExpired(Instant cutoff, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE status IN ('PENDING', 'RUNNING') AND deadline_at < ? "

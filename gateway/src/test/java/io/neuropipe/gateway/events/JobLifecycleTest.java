@@ -196,6 +196,19 @@ class JobLifecycleTest {
     }
 
     @Test
+    void aCancelledStepOfAnOpenJobCancelsIt() throws Exception {
+        String id = start("eeg-to-image");
+        publish(event(id, "encode").setFailure(StepFailure.newBuilder().setCode(ErrorCode.CANCELLED)
+            .setMessage("Job cancelled while the step was running")).build());
+
+        JsonNode cancelled = awaitJson(port, "/v1/jobs/" + id, j -> !j.path("status").asString().matches("PENDING|RUNNING"));
+        assertThat(cancelled.path("status").asString()).isEqualTo("CANCELLED");
+        assertThat(cancelled.path("error").path("code").asString()).isEqualTo("CANCELLED");
+        JobEvent status = JobEvent.parseFrom(await(results, rec -> id.equals(rec.key())).value());
+        assertThat(status.getStatus().getStatus()).isEqualTo(JobStatus.JOB_CANCELLED);
+    }
+
+    @Test
     void eventsForUnknownJobsAndUnreadableRecordsDoNotStopTheConsumer() throws Exception {
         publish(result("00000000-0000-0000-0000-000000000000", "encode", false));
         services.send(new ProducerRecord<>("neuropipe.job-events", "garbage", new byte[] {(byte) 0xFF, 1, 2})).get();

@@ -18,6 +18,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.config.DecoderProperties;
 import io.neuropipe.decoder.config.MultimodalProperties;
 import io.neuropipe.decoder.engine.Generator;
+import io.neuropipe.decoder.kv.PrefixCache;
+import io.neuropipe.decoder.kv.PrefixCacheProperties;
+import io.neuropipe.decoder.sched.BatchingProperties;
+import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
 import io.neuropipe.decoder.spec.LookupProposer;
 import io.neuropipe.decoder.spec.SpeculationParams;
 import io.neuropipe.decoder.spec.SpeculationProperties;
@@ -108,8 +112,10 @@ public final class MultimodalDecodingBenchmark {
             SpeculationProperties spec = SpeculationProperties.defaults();
             SpeculativeGenerator speculative = new SpeculativeGenerator(engine, models, spec, List.of(new LookupProposer()),
                 new SimpleMeterRegistry());
-            StepHandler decode = new DecodeStep(engine, new Generator(engine), dp, speculative, new SpeculationParams(spec, speculative),
-                new MultimodalOptionsParser(engine, new ProbeModel(models, mp), mp));
+            ContinuousBatchingEngine batching = new ContinuousBatchingEngine(engine, BatchingProperties.defaults(),
+                new PrefixCache(models, PrefixCacheProperties.defaults()));
+            StepHandler decode = new DecodeStep(engine, new Generator(engine), batching, dp, PrefixCacheProperties.defaults(), speculative,
+                new SpeculationParams(spec, speculative), new MultimodalOptionsParser(engine, new ProbeModel(models, mp), mp));
             List<Sample> samples = samples(dir, limit);
             int timed = Math.min(samples.size(), Integer.getInteger("bench.timed", 24));
             StringBuilder table = new StringBuilder();

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import io.neuropipe.generator.domain.DdimSchedule;
 import io.neuropipe.generator.domain.DdimStep;
 import io.neuropipe.generator.domain.SamplingPlan;
+import io.neuropipe.runtime.cancel.CancellationToken;
 
 /**
  * DDIM (eta = 0) with classifier-free guidance (conditional and null-condition rows in one batch)
@@ -23,6 +24,11 @@ public final class DdimSampler {
     }
 
     public SampleResult sample(SampleRequest request) {
+        return sample(request, CancellationToken.NONE);
+    }
+
+    /** As {@link #sample(SampleRequest)}, stopping before the next UNet call once the job is cancelled. */
+    public SampleResult sample(SampleRequest request, CancellationToken cancellation) {
         UnetSpec spec = unet.spec();
         DdimSchedule schedule = spec.schedule();
         SamplingPlan plan = request.plan();
@@ -37,6 +43,7 @@ public final class DdimSampler {
         for (int[] call : plan.decoderCalls()) {
             int start = call[0];
             int m = call[1] - start;
+            cancellation.throwIfCancelled();
             if (call[2] == 1 || features == null) {
                 float[] x2 = Arrays.copyOf(x, 2 * n);
                 System.arraycopy(x, 0, x2, n, n);

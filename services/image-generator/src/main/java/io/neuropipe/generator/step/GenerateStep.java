@@ -74,7 +74,8 @@ public class GenerateStep implements StepHandler {
         int upscale = params.integer("upscale", 4, 1, 16);
         SamplingPlan plan = plan(spec, params, steps);
         float[] noise = SeededNoise.gaussian(seed, 3 * spec.imageSize() * spec.imageSize());
-        SampleResult result = input.timings().inference(() -> sampler.sample(new SampleRequest(condition, noise, guidance, plan)));
+        SampleResult result = input.timings().inference(() -> sampler.sample(new SampleRequest(condition, noise, guidance, plan),
+            input.cancellation()));
         calls("encoder", plan.schedule()).increment(result.encoderCalls());
         calls("decoder", plan.schedule()).increment(result.decoderCalls());
         byte[] png = input.timings().postprocess(() -> PngWriter.encode(result.image(), spec.imageSize(), upscale));

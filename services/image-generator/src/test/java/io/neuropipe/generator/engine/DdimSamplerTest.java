@@ -1,12 +1,14 @@
 package io.neuropipe.generator.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.neuropipe.generator.domain.DdimSchedule;
 import io.neuropipe.generator.domain.PropagationDefaults;
 import io.neuropipe.generator.domain.PropagationSchedules;
 import io.neuropipe.generator.domain.SamplingPlan;
 import io.neuropipe.generator.domain.SeededNoise;
+import io.neuropipe.runtime.step.JobCancelledException;
 import io.neuropipe.runtime.step.StepParams;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,17 @@ class DdimSamplerTest {
             assertThat(unet.decodedWith.get(step)).as("step %d", step).isSameAs(unet.encoded.get(k));
         }
         assertThat(unet.decoderRows).allMatch(rows -> rows == 2);
+    }
+
+    @Test
+    void aCancelledJobStopsBeforeTheNextDenoisingStep() {
+        FakeUnet unet = new FakeUnet();
+        SampleRequest request = new SampleRequest(COND, SeededNoise.gaussian(1, 3 * 4 * 4), 3.0, plan("off", 50, false, false));
+        // cancelled while the 5th step runs: the 6th never starts
+        assertThatThrownBy(() -> new DdimSampler(unet).sample(request, () -> unet.decodedWith.size() >= 5))
+            .isInstanceOf(JobCancelledException.class);
+        assertThat(unet.decodedWith).hasSize(5);
+        assertThat(unet.encoded).hasSize(5);
     }
 
     @Test

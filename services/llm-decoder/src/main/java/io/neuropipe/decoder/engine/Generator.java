@@ -10,6 +10,7 @@ import io.neuropipe.decoder.domain.GenerationRequest;
 import io.neuropipe.decoder.domain.RepetitionPenalty;
 import io.neuropipe.decoder.domain.TextStreamer;
 import io.neuropipe.decoder.prefix.PrefillInput;
+import io.neuropipe.runtime.cancel.CancellationToken;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.OnnxModel;
 import org.springframework.stereotype.Component;
@@ -25,6 +26,11 @@ public class Generator {
     }
 
     public Generation generate(GenerationRequest request, Consumer<String> onText) {
+        return generate(request, onText, CancellationToken.NONE);
+    }
+
+    /** As {@link #generate(GenerationRequest, Consumer)}, stopping before the next token once the job is cancelled. */
+    public Generation generate(GenerationRequest request, Consumer<String> onText, CancellationToken cancellation) {
         OnnxModel lm = engine.lm();
         int hidden = engine.hidden();
         long eos = (long) lm.card().preprocessingNumber("eos_id", 2);
@@ -43,6 +49,7 @@ public class Generator {
             long nextPosition = prompt.nextPosition();
             float[] step = new float[hidden];
             while (generated.size() < request.maxTokens()) {
+                cancellation.throwIfCancelled();
                 RepetitionPenalty.apply(logits, generated, request.repetitionPenalty());
                 int token = request.sampler().next(logits);
                 if (token == eos) {

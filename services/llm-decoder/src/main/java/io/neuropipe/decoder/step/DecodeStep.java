@@ -106,9 +106,9 @@ public class DecodeStep implements StepHandler {
         boolean batched = speculated == null && request.prefixStage() == PrefixStage.NONE
             && request.contrast() == LogitsContrast.NONE;
         SequenceHandle handle = batched ? batching.submit(request,
-            new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled())), () -> deadlinePassed(input)) : null;
+            new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled())), () -> deadlinePassed(input) || input.cancellation().isCancelled()) : null;
         Generation generation = speculated != null ? speculated.generation()
-            : input.timings().inference(() -> batched ? await(handle, onText) : generator.generate(request, onText));
+            : input.timings().inference(() -> batched ? await(handle, onText) : generator.generate(request, onText, input.cancellation()));
         if (generation.finishReason().equals("cancelled")) {
             throw deadlinePassed(input)
                 ? new PermanentStepException(ErrorCode.DEADLINE_EXCEEDED, "The deadline passed after " + generation.tokens().size()

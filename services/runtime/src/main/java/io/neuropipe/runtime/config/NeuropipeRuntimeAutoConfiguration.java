@@ -2,6 +2,8 @@ package io.neuropipe.runtime.config;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.neuropipe.runtime.blob.ClaimCheck;
+import io.neuropipe.runtime.cancel.CancellationRegistry;
 import io.neuropipe.runtime.model.ExecutionProviders;
 import io.neuropipe.runtime.model.ModelRepository;
 import io.neuropipe.runtime.step.StepRunner;
@@ -39,7 +41,8 @@ public class NeuropipeRuntimeAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnClass(StreamBridge.class)
-    StepRunner stepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry) {
-        return new StepRunner(bridge, props, bindings, registry);
+    StepRunner stepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry,
+                          ClaimCheck claimCheck, CancellationRegistry cancellations) {
+        return new StepRunner(bridge, props, bindings, registry, claimCheck, cancellations);
     }
 }

@@ -18,6 +18,8 @@ import io.neuropipe.proto.v1.StepEnvelope;
 import io.neuropipe.proto.v1.StepFailure;
 import io.neuropipe.proto.v1.StepResult;
 import io.neuropipe.proto.v1.StepTiming;
+import io.neuropipe.runtime.blob.ClaimCheck;
+import io.neuropipe.runtime.cancel.CancellationRegistry;
 import io.neuropipe.runtime.config.StepProperties;
 import io.neuropipe.runtime.trace.TraceContext;
 import org.slf4j.Logger;
@@ -34,7 +36,9 @@ import org.springframework.messaging.support.MessageBuilder;
  * Turns a {@link StepHandler} into the Spring Cloud Stream consumer of its step topic. Around the
  * handler it checks the route and the deadline, forwards one envelope per child of the route node
  * (fan-out), publishes the step's result, partial outputs or failure as {@link JobEvent}s, records
- * timings, and continues the W3C trace. Permanent failures fail the job at once and are rethrown
+ * timings, and continues the W3C trace. Envelopes of cancelled jobs are skipped and a step that
+ * sees its job cancelled midway ends it, both with a CANCELLED outcome; artifacts above the inline
+ * limit leave by claim check ({@link ClaimCheck}). Permanent failures fail the job at once and are rethrown
  * so the binder moves the record to the DLQ; transient ones are retried by the binder and fail the
  * job on the last attempt.
  */
@@ -47,13 +51,18 @@ public final class StepRunner {
     private final StepProperties props;
     private final BindingServiceProperties bindings;
     private final MeterRegistry registry;
+    private final ClaimCheck claimCheck;
+    private final CancellationRegistry cancellations;
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
-    public StepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry) {
+    public StepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry,
+                      ClaimCheck claimCheck, CancellationRegistry cancellations) {
         this.bridge = bridge;
         this.props = props;
         this.bindings = bindings;
         this.registry = registry;
+        this.claimCheck = claimCheck;
+        this.cancellations = cancellations;
     }
 
     /** The consumer to register as a bean named after the step (binding {@code <step>-in-0}). */
@@ -87,9 +96,15 @@ public final class StepRunner {
                 record(handler, "expired", start);
                 return;
             }
+            if (cancellations.isCancelled(envelope.getJobId())) {
+                throw new JobCancelledException("Job cancelled before step " + node.getId() + " started");
+            }
             StageTimings timings = new StageTimings();
-            StepInput input = new StepInput(envelope, node, partialSink(envelope, node, trace), timings);
+            StepInput input = new StepInput(envelope, node, partialSink(envelope, node, trace), timings, claimCheck,
+                cancellations.token(envelope.getJobId()));
             StepOutput output = handler.handle(input);
+            output = new StepOutput(output.artifacts().stream().map(a -> claimCheck.offload(envelope.getJobId(), a)).toList(),
+                output.provenance());
             forward(envelope, node, output, trace);
             long totalUs = (System.nanoTime() - start) / 1000;
             publish(event(envelope, node, trace)
@@ -97,6 +112,10 @@ public final class StepRunner {
                 .setResult(result(node, output)).build());
             attempts.remove(attemptKey(message));
             record(handler, "success", start);
+        } catch (JobCancelledException e) {
+            attempts.remove(attemptKey(message));
+            publishFailure(envelope, node, trace, e.code(), e.getMessage(), null);
+            record(handler, "cancelled", start);
         } catch (TransientStepException e) {
             int attempt = attempts.merge(attemptKey(message), 1, Integer::sum);
             if (attempt >= maxAttempts(handler)) {
