@@ -1,0 +1,58 @@
+package io.neuropipe.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Effectively-once delivery under a restart: 1,000 jobs through the local stack while the
+ * neural-encoder (or, separately, the gateway) is stopped and started mid-run. Every job ends
+ * DONE, and the gateway holds exactly one step result per job.
+ */
+class CrashRecoveryEndToEndTest {
+
+    private static final int JOBS = Integer.getInteger("crash.jobs", 1000);
+    private static final Duration TIMEOUT = Duration.ofSeconds(150);
+
+    @TempDir
+    static Path data;
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = new LocalStack(new LocalOptions(data, Samples.ROOT.resolve("repository"), 0, false, 0, 0)).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void noJobIsLostOrDuplicatedWhenTheEncoderRestartsMidRun() throws Exception {
+        assertEveryJobDoneOnce(new CrashRun(stack).run(JOBS, 4, "neural-encoder", JOBS / 3, Duration.ofSeconds(2), TIMEOUT));
+        assertThat(stack.isRunning("neural-encoder")).isTrue();
+    }
+
+    @Test
+    void noJobIsLostOrDuplicatedWhenTheGatewayRestartsMidRun() throws Exception {
+        assertEveryJobDoneOnce(new CrashRun(stack).run(JOBS, 4, "gateway", JOBS / 3, Duration.ofSeconds(1), TIMEOUT));
+    }
+
+    private static void assertEveryJobDoneOnce(CrashRun.Outcome outcome) {
+        System.out.println("crash run: " + outcome);
+        assertThat(outcome.jobs()).isEqualTo(JOBS);
+        assertThat(outcome.statuses()).isEqualTo(Map.of("DONE", JOBS));
+        assertThat(outcome.stepResults()).isEqualTo(JOBS);
+        assertThat(outcome.jobsWithResults()).isEqualTo(JOBS);
+    }
+}
