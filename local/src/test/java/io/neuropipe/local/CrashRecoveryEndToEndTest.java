@@ -11,13 +11,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Effectively-once delivery under a restart: 1,000 jobs through the local stack while the
  * neural-encoder (or, separately, the gateway) is stopped and started mid-run. Every job ends
- * DONE, and the gateway holds exactly one step result per job.
+ * DONE, and the gateway holds exactly one step result per job. The benchmark version runs the
+ * encoder case with {@code -Dcrash.jobs=10000 -Dcrash.timeout-minutes=40} (docs/BENCHMARKS.md).
  */
 class CrashRecoveryEndToEndTest {
 
     private static final int JOBS = Integer.getInteger("crash.jobs", 1000);
     // ~75 s on an idle 2-core machine; the bound only stops a run that truly hangs on a loaded one
-    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration TIMEOUT = Duration.ofMinutes(Long.getLong("crash.timeout-minutes", 5));
 
     @RegisterExtension
     static final SharedLocalStack STACK = new SharedLocalStack();
