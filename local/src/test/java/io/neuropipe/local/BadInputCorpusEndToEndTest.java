@@ -48,7 +48,7 @@ class BadInputCorpusEndToEndTest {
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(90);
 
     @RegisterExtension
-    static final SharedLocalStack STACK = new SharedLocalStack();
+    static final LocalStackExtension STACK = new LocalStackExtension();
 
     @TestFactory
     Stream<DynamicTest> everyCaseGetsItsExpectedOutcome() throws Exception {

@@ -21,7 +21,7 @@ class CrashRecoveryEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofMinutes(Long.getLong("crash.timeout-minutes", 5));
 
     @RegisterExtension
-    static final SharedLocalStack STACK = new SharedLocalStack();
+    static final LocalStackExtension STACK = new LocalStackExtension();
 
     @Test
     void noJobIsLostOrDuplicatedWhenTheEncoderRestartsMidRun() throws Exception {
