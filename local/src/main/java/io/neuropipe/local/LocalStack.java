@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.neuropipe.decoder.LlmDecoderApplication;
 import io.neuropipe.encoder.NeuralEncoderApplication;
@@ -19,7 +20,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The whole platform in one JVM: a real Kafka broker (KRaft), a real PostgreSQL, the gateway and
  * the four services, each a Spring Boot application with its production configuration; only the
- * Kafka and PostgreSQL addresses are local.
+ * Kafka and PostgreSQL addresses are local. One application can be stopped and started again
+ * while the rest keeps running ({@link #stop(String)}, {@link #start(String)}), e.g. to test that
+ * no job is lost when a service or the gateway goes away mid-run; it comes back on the same port.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -35,9 +38,22 @@ public final class LocalStack implements AutoCloseable {
     private final LocalOptions options;
     private EmbeddedKafkaBroker kafka;
     private EmbeddedPostgresServer postgres;
-    private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
+    /** Every application in start order; a stopped one keeps its entry with no context. */
+    private final Map<String, App> apps = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Object> gatewayExtras = new LinkedHashMap<>();
+
+    /** How to (re)start one application: a fresh builder each time, as a builder runs only once. */
+    private static final class App {
+        final Supplier<SpringApplicationBuilder> builder;
+        final Map<String, Object> props;
+        ConfigurableApplicationContext context;
+
+        App(Supplier<SpringApplicationBuilder> builder, Map<String, Object> props) {
+            this.builder = builder;
+            this.props = props;
+        }
+    }
 
     public LocalStack(LocalOptions options) {
         this.options = options;
@@ -53,10 +69,10 @@ public final class LocalStack implements AutoCloseable {
         kafka = new EmbeddedKafkaBroker(options.dataDir().resolve("kafka"), options.kafkaPort(), 8).start();
         postgres = new EmbeddedPostgresServer(options.dataDir().resolve("postgres"), options.postgresPort()).start(DATABASE);
         try {
-            startService("neural-encoder", NeuralEncoderApplication.builder(), 8081);
-            startService("token-pruner", TokenPrunerApplication.builder(), 8082);
-            startService("llm-decoder", LlmDecoderApplication.builder(), 8083);
-            startService("image-generator", ImageGeneratorApplication.builder(), 8084);
+            startService("neural-encoder", NeuralEncoderApplication::builder, 8081);
+            startService("token-pruner", TokenPrunerApplication::builder, 8082);
+            startService("llm-decoder", LlmDecoderApplication::builder, 8083);
+            startService("image-generator", ImageGeneratorApplication::builder, 8084);
             Map<String, Object> gateway = common(options.gatewayPort());
             gateway.put("spring.datasource.url", postgres.jdbcUrl(DATABASE));
             gateway.put("spring.datasource.username", EmbeddedPostgresServer.USER);
@@ -65,7 +81,7 @@ public final class LocalStack implements AutoCloseable {
             gateway.put("neuropipe.gateway.auth.enabled", false);
             gateway.put("neuropipe.gateway.model-repository", options.modelRepository().toAbsolutePath().toString());
             gateway.putAll(gatewayExtras);
-            start("gateway", GatewayApplication.builder(), gateway);
+            launch("gateway", GatewayApplication::builder, gateway);
             return this;
         } catch (RuntimeException e) {
             close();
@@ -73,13 +89,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startService(String name, SpringApplicationBuilder builder, int port) {
+    private void startService(String name, Supplier<SpringApplicationBuilder> builder, int port) {
         Map<String, Object> props = common(options.servicePorts() ? port : 0);
         props.put("spring.autoconfigure.exclude", NO_DATABASE);
         props.put("neuropipe.blobs.postgres.url", postgres.jdbcUrl(DATABASE));
         props.put("neuropipe.blobs.postgres.username", EmbeddedPostgresServer.USER);
         props.put("neuropipe.blobs.postgres.password", "");
-        start(name, builder, props);
+        launch(name, builder, props);
     }
 
     private Map<String, Object> common(int port) {
@@ -93,14 +109,55 @@ public final class LocalStack implements AutoCloseable {
         return props;
     }
 
-    private void start(String name, SpringApplicationBuilder builder, Map<String, Object> props) {
+    private void launch(String name, Supplier<SpringApplicationBuilder> builder, Map<String, Object> props) {
+        App app = new App(builder, props);
+        apps.put(name, app);
+        run(name, app);
+    }
+
+    private void run(String name, App app) {
         // Command-line arguments outrank each application's own config file (default properties would not).
-        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        ConfigurableApplicationContext context = builder.run(args);
-        apps.add(context);
-        if (context instanceof WebServerApplicationContext web) {
-            ports.put(name, web.getWebServer().getPort());
+        String[] args = app.props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        app.context = app.builder.get().run(args);
+        if (app.context instanceof WebServerApplicationContext web) {
+            int port = web.getWebServer().getPort();
+            ports.put(name, port);
+            app.props.put("server.port", port); // a restart comes back where clients expect it
         }
+    }
+
+    /** Names of the applications, in start order ({@code gateway}, {@code neural-encoder}, ...). */
+    public List<String> applications() {
+        return List.copyOf(apps.keySet());
+    }
+
+    /** Stops one application (its Kafka consumers leave their groups, its HTTP port closes); the rest keep running. */
+    public synchronized void stop(String name) {
+        App app = app(name);
+        if (app.context != null) {
+            app.context.close();
+            app.context = null;
+        }
+    }
+
+    /** Starts a stopped application again with the same settings and port. */
+    public synchronized void start(String name) {
+        App app = app(name);
+        if (app.context == null) {
+            run(name, app);
+        }
+    }
+
+    public synchronized boolean isRunning(String name) {
+        return app(name).context != null;
+    }
+
+    private App app(String name) {
+        App app = apps.get(name);
+        if (app == null) {
+            throw new IllegalArgumentException("No application '" + name + "' in the local stack; known: " + apps.keySet());
+        }
+        return app;
     }
 
     public String bootstrapServers() {
@@ -122,9 +179,12 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = apps.size() - 1; i >= 0; i--) {
+        List<App> running = new ArrayList<>(apps.values());
+        for (int i = running.size() - 1; i >= 0; i--) {
             try {
-                apps.get(i).close();
+                if (running.get(i).context != null) {
+                    running.get(i).context.close();
+                }
             } catch (RuntimeException ignored) {
                 // keep closing the rest
             }

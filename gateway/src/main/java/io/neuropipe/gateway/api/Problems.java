@@ -21,6 +21,7 @@ public final class Problems {
     public static final URI UNSUPPORTED_MEDIA_TYPE = URI.create(BASE + "unsupported-media-type");
     public static final URI SAMPLE_NOT_FOUND = URI.create(BASE + "sample-not-found");
     public static final URI UNAVAILABLE = URI.create(BASE + "unavailable");
+    public static final URI OVERLOADED = URI.create(BASE + "overloaded");
     public static final URI INTERNAL = URI.create(BASE + "internal");
 
     private Problems() {

@@ -35,7 +35,8 @@ final class TensorJson {
         DataType type = datatype(node.get("datatype"), field + ".datatype");
         List<Long> shape = shape(node.get("shape"), field + ".shape");
         long count = Tensors.elementCount(shape);
-        if (count < 0 || count * Math.max(1, Tensors.elementSize(type)) > maxBytes) {
+        // divide rather than multiply: count * size overflows for shapes like [2^63 - 1] (found by InputParsingFuzzTest)
+        if (count < 0 || count > maxBytes / Math.max(1, Tensors.elementSize(type))) {
             throw new InvalidInputException(field + ".shape", "Tensor shape " + shape + " exceeds the limit of "
                 + maxBytes + " bytes");
         }

@@ -38,7 +38,7 @@ final class UploadedFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String name = file.getOriginalFilename() == null ? "" : file.getOriginalFilename().toLowerCase(Locale.ROOT);
+        String name = plainName(file.getOriginalFilename(), field).toLowerCase(Locale.ROOT);
         if (startsWith(bytes, (byte) 0x93, 'N', 'U', 'M', 'P', 'Y')) {
             return new Upload(Artifact.newBuilder().setTensor(Npy.read(bytes, field, maxTensorElements)).build(), null);
         }
@@ -59,6 +59,19 @@ final class UploadedFiles {
         }
         return new Upload(Artifact.newBuilder().setBlob(store.refOf(media, bytes)).putMetadata("filename", name).build(),
             new UploadedBlob(media, bytes));
+    }
+
+    /** The client's file name, refused when it is a path (e.g. {@code ../../etc/passwd}) or has control characters. */
+    private static String plainName(String name, String field) {
+        if (name == null) {
+            return "";
+        }
+        if (name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".") || name.length() > 255
+                || name.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            throw new InvalidInputException(field, "File name '" + name.replaceAll("\\p{Cntrl}", "?")
+                + "' must be a plain file name (no path, at most 255 characters, no control characters)");
+        }
+        return name;
     }
 
     private static boolean startsWith(byte[] data, int... prefix) {

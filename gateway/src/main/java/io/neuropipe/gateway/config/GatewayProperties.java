@@ -25,7 +25,8 @@ import org.springframework.validation.annotation.Validated;
  *                        {@code neuropipe.blobs.inline-limit} it travels on by claim check)
  * @param maxWait         longest {@code wait} a client may ask of {@code GET /v1/jobs/{id}?wait=...}
  * @param deadlineGrace   how long after its deadline an unfinished job is failed with
- *                        DEADLINE_EXCEEDED by the gateway's sweep
+ *                        DEADLINE_EXCEEDED by the gateway's sweep (0: at once; a result that
+ *                        arrives later is stored on its step but leaves the job FAILED)
  * @param topics          Kafka topics the gateway writes to
  * @param relay           outbox relay tuning
  */
@@ -38,7 +39,7 @@ public record GatewayProperties(
         @NotNull @DefaultValue("10m") Duration maxTimeout,
         @Min(1) @DefaultValue("8388608") int maxTensorBytes,
         @NotNull @DefaultValue("30s") Duration maxWait,
-        @NotNull @DefaultValue("5s") Duration deadlineGrace,
+        @NotNull @DefaultValue("0s") Duration deadlineGrace,
         @Valid @NotNull @DefaultValue Topics topics,
         @Valid @NotNull @DefaultValue Relay relay) {
 

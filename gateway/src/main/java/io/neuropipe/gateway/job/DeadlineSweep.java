@@ -6,17 +6,16 @@ import java.util.List;
 
 import io.neuropipe.gateway.config.GatewayProperties;
 import io.neuropipe.gateway.relay.Outbox;
-import io.neuropipe.gateway.relay.OutboxRelay;
 import io.neuropipe.proto.v1.ErrorCode;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Fails jobs that are still open a grace period after their deadline (e.g. a service died with
- * the envelope), so no job stays PENDING or RUNNING forever.
+ * the envelope), so no job stays PENDING or RUNNING forever. Run by {@link DeadlineTimer}.
  */
 @Component
-public class DeadlineSweep implements OutboxRelay.SweepTask {
+public class DeadlineSweep {
 
     private static final int BATCH = 100;
 
@@ -39,7 +38,6 @@ public class DeadlineSweep implements OutboxRelay.SweepTask {
         this.grace = properties.deadlineGrace();
     }
 
-    @Override
     public void sweep() {
         Integer failed;
         do {

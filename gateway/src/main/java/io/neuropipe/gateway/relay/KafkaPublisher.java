@@ -26,14 +26,24 @@ public class KafkaPublisher implements DisposableBean {
     private final Producer<String, byte[]> producer;
 
     public KafkaPublisher(KafkaProperties kafka, GatewayProperties gateway) {
+        this.producer = new KafkaProducer<>(config(kafka, gateway));
+    }
+
+    /**
+     * {@code spring.kafka.producer.*}, except what the delivery guarantee needs: every record
+     * acknowledged by all in-sync replicas, and an idempotent producer so a retried send is not
+     * written twice.
+     */
+    static Map<String, Object> config(KafkaProperties kafka, GatewayProperties gateway) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DEFAULT_MAX_REQUEST_BYTES);
         config.put(ProducerConfig.LINGER_MS_CONFIG, gateway.relay().lingerMs());
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "neuropipe-gateway-relay");
-        this.producer = new KafkaProducer<>(config);
+        return config;
     }
 
     Future<RecordMetadata> send(OutboxMessage m) {

@@ -53,7 +53,7 @@ public final class PlatformBenchmarks {
         Path root = Path.of(System.getProperty("neuropipe.root", ".."));
         Path repository = root.resolve("models/repository");
         float[] trial = io.neuropipe.local.BenchSamples.eegTrial(root);
-        String body = jobBody(trial);
+        String body = io.neuropipe.local.BenchSamples.eegEncodeJob(trial, Map.of());
 
         var props = new ModelRepositoryProperties(repository, Map.of(), Duration.ZERO, Duration.ZERO, true);
         var threads = new OnnxRuntimeProperties(OnnxRuntimeProperties.ExecutionProvider.CPU, 0, 0, false, "", false, 1, 1);
@@ -157,16 +157,6 @@ public final class PlatformBenchmarks {
         return done.get() / (WINDOW.toNanos() / 1e9);
     }
 
-    private static String jobBody(float[] trial) {
-        var body = JSON.createObjectNode().put("pipeline", "eeg-encode");
-        var eeg = body.putObject("inputs").putObject("eeg").put("datatype", "FP32");
-        eeg.putArray("shape").add(63).add(250);
-        var data = eeg.putArray("data");
-        for (float v : trial) {
-            data.add(v);
-        }
-        return body.toString();
-    }
 
     /** Submits a job and waits for DONE with the gateway's waiting GET. */
     private static Object runJob(HttpClient http, String url, String body) {

@@ -220,7 +220,14 @@ public final class StepRunner {
             .setHeader(KafkaHeaders.KEY, key.getBytes(StandardCharsets.UTF_8))
             .setHeader(TRACEPARENT_HEADER, trace.traceparent())
             .build();
-        if (!bridge.send(topic, message)) {
+        boolean sent;
+        try {
+            sent = bridge.send(topic, message);
+        } catch (RuntimeException e) {
+            // e.g. the broker is unreachable or this service is shutting down: retry, never dead-letter for it
+            throw new TransientStepException("Kafka did not accept a record for " + topic + ": " + e.getMessage(), e);
+        }
+        if (!sent) {
             throw new TransientStepException("Kafka did not accept a record for " + topic, null);
         }
     }

@@ -70,7 +70,8 @@ public final class Tensors {
             if (d < 0) {
                 throw new InvalidInputException("Tensor dimension " + d + " is negative in shape " + Arrays.toString(shape));
             }
-            n = Math.multiplyExact(n, d);
+            // n <= MAX_ELEMENTS here, so the product overflows only when d alone is out of range
+            n = d > MAX_ELEMENTS ? Long.MAX_VALUE : n * d;
             if (n > MAX_ELEMENTS) {
                 throw new InvalidInputException("Tensor of shape " + Arrays.toString(shape) + " exceeds " + MAX_ELEMENTS + " elements");
             }

@@ -41,6 +41,11 @@ class TensorsTest {
         assertThatThrownBy(() -> Tensors.toFloats(negative)).hasMessageContaining("negative");
         Tensor huge = Tensor.newBuilder().setDtype(DataType.FP32).addShape(1 << 20).addShape(1 << 20).build();
         assertThatThrownBy(() -> Tensors.toFloats(huge)).hasMessageContaining("exceeds");
+        // found by TensorCodecFuzzTest: a product that overflows a long was an ArithmeticException
+        Tensor overflowing = Tensor.newBuilder().setDtype(DataType.FP32).addShape(3).addShape(Long.MAX_VALUE)
+            .addShape(Long.MAX_VALUE).build();
+        assertThatThrownBy(() -> Tensors.toFloats(overflowing)).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("exceeds");
     }
 
     @Test

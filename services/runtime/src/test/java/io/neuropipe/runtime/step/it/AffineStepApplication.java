@@ -2,6 +2,8 @@ package io.neuropipe.runtime.step.it;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import io.neuropipe.proto.v1.Artifact;
@@ -12,6 +14,7 @@ import io.neuropipe.runtime.step.StepHandler;
 import io.neuropipe.runtime.step.StepInput;
 import io.neuropipe.runtime.step.StepOutput;
 import io.neuropipe.runtime.step.StepRunner;
+import io.neuropipe.runtime.step.TransientStepException;
 import io.neuropipe.runtime.tensor.Tensors;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +23,11 @@ import org.springframework.messaging.Message;
 /** A one-step service used to test the step wiring end to end on a real broker. */
 @SpringBootApplication
 public class AffineStepApplication {
+
+    /** An input whose first element is this fails transiently on every attempt. */
+    static final float FLAKY = -7f;
+    /** When each attempt at a flaky job started (System.nanoTime), by job id. */
+    static final Map<String, List<Long>> ATTEMPTS = new ConcurrentHashMap<>();
 
     @Bean
     StepHandler affineStep(ModelRepository models) {
@@ -32,6 +40,10 @@ public class AffineStepApplication {
             @Override
             public StepOutput handle(StepInput input) {
                 float[] x = Tensors.toFloats(input.requireTensor("x"));
+                if (x[0] == FLAKY) {
+                    ATTEMPTS.computeIfAbsent(input.jobId(), k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+                    throw new TransientStepException("model server busy", null);
+                }
                 Tensors.requireFinite(x, "x");
                 OnnxModel model = models.model("affine");
                 try (InferenceScope scope = model.scope()) {

@@ -140,6 +140,32 @@ class StepRunnerKafkaIT {
         assertThat(failure.getFailure().getMessage()).contains("x contains a non-finite value");
         var dead = await(r -> r.topic().equals("neuropipe.step.affine.dlq") && job.equals(r.key()));
         assertThat(StepEnvelope.parseFrom(dead.value()).getJobId()).isEqualTo(job);
+        assertThat(header(dead, "x-exception-message")).contains("x contains a non-finite value");
+        assertThat(header(dead, "x-original-topic")).isEqualTo("neuropipe.step.affine");
+    }
+
+    @Test
+    void aTransientFailureIsRetriedWithBackOffThenFailsTheJobAndIsDeadLettered() throws Exception {
+        String job = UUID.randomUUID().toString();
+        send(envelope(job, AffineStepApplication.FLAKY, 2, 3));
+
+        JobEvent failure = JobEvent.parseFrom(await(r -> r.topic().equals("neuropipe.job-events") && job.equals(r.key())
+            && parse(r).hasFailure()).value());
+        assertThat(failure.getFailure().getCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(failure.getFailure().getMessage()).contains("model server busy");
+        var dead = await(r -> r.topic().equals("neuropipe.step.affine.dlq") && job.equals(r.key()));
+        assertThat(header(dead, "x-exception-message")).contains("model server busy");
+        List<Long> attempts = AffineStepApplication.ATTEMPTS.get(job);
+        assertThat(attempts).hasSize(3); // spring.cloud.stream.default.consumer.max-attempts
+        // back-off 200 ms, then 400 ms (initial 200, multiplier 2)
+        assertThat(attempts.get(1) - attempts.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(190).toNanos());
+        assertThat(attempts.get(2) - attempts.get(1)).isGreaterThanOrEqualTo(Duration.ofMillis(390).toNanos());
+        assertThat(seen).noneMatch(r -> job.equals(r.key()) && r.topic().equals("neuropipe.job-events") && parse(r).hasResult());
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,0 +1,90 @@
+package io.neuropipe.runtime.dlq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.neuropipe.runtime.embedded.SharedInfrastructure;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+class DlqRedriveTest {
+
+    private static String bootstrap() {
+        return SharedInfrastructure.kafka().bootstrapServers();
+    }
+
+    @Test
+    void republishesEveryDeadRecordOnceWithItsKeyAndHeadersButNotTheError() throws Exception {
+        String topic = "redrive-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(topic + ".dlq", 2, (short) 1))).all().get();
+        }
+        try (var producer = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 5; i++) {
+                var r = new ProducerRecord<>(topic + ".dlq", "job-" + i, "envelope-" + i);
+                r.headers().add("traceparent", "tp".getBytes(StandardCharsets.UTF_8));
+                r.headers().add("x-exception-message", "boom".getBytes(StandardCharsets.UTF_8));
+                producer.send(r).get();
+            }
+        }
+        DlqRedrive redrive = new DlqRedrive(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
+
+        assertThat(redrive.redrive(topic)).isEqualTo(5);
+        assertThat(redrive.redrive(topic)).as("a second call finds nothing new").isZero();
+
+        List<ConsumerRecord<String, String>> out = readAll(topic, 5);
+        assertThat(out).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("job-0", "job-1", "job-2", "job-3", "job-4");
+        for (ConsumerRecord<String, String> r : out) {
+            assertThat(r.value()).isEqualTo("envelope-" + r.key().substring(4));
+            assertThat(r.headers().lastHeader("traceparent")).isNotNull();
+            assertThat(r.headers().lastHeader("x-exception-message")).isNull();
+            assertThat(new String(r.headers().lastHeader(DlqRedrive.REDRIVEN_HEADER).value(), StandardCharsets.UTF_8))
+                .isEqualTo(topic + ".dlq");
+        }
+    }
+
+    @Test
+    void aMissingDlqIsAnError() {
+        DlqRedrive redrive = new DlqRedrive(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
+        assertThatThrownBy(() -> redrive.redrive("no-such-" + UUID.randomUUID()))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".dlq does not exist");
+    }
+
+    private static List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, String>> out = new ArrayList<>();
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // read a little past the expected count, so an extra (duplicated) record would show
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(end, quietUntil)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                if (out.size() >= expected && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+                }
+            }
+            return out;
+        }
+    }
+}
