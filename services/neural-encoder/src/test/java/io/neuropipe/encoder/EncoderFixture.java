@@ -53,8 +53,8 @@ public final class EncoderFixture implements AutoCloseable {
         String database = "encoder_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         EmbeddedPostgresServer pg = SharedInfrastructure.postgres();
         pg.createDatabaseIfMissing(database);
-        DataSource ds = new DriverManagerDataSource(pg.jdbcUrl(database), EmbeddedPostgresServer.USER, "");
-        Flyway.configure().dataSource(ds).load().migrate();
+        DataSource ds = new DriverManagerDataSource(pg.jdbcUrl(database) + "?currentSchema=neural_encoder", EmbeddedPostgresServer.USER, "");
+        Flyway.configure().dataSource(ds).schemas("neural_encoder").load().migrate();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ExecutionProviders providers = new ExecutionProviders(OnnxRuntimeProperties.defaults());
         models = new ModelRepository(new ModelRepositoryProperties(MODELS.resolve("repository"), Map.of(), Duration.ZERO,

@@ -69,9 +69,8 @@ class NeuralEncoderKafkaIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
         EmbeddedPostgresServer pg = SharedInfrastructure.postgres();
-        pg.createDatabaseIfMissing("neural_encoder_it");
         registry.add("spring.kafka.bootstrap-servers", () -> SharedInfrastructure.kafka().bootstrapServers());
-        registry.add("spring.datasource.url", () -> pg.jdbcUrl("neural_encoder_it"));
+        registry.add("spring.datasource.url", () -> pg.jdbcUrl("neuropipe"));
         registry.add("neuropipe.models.repository", () -> EncoderFixture.MODELS.resolve("repository").toString());
         Path adapters = Files.createTempDirectory("encoder-it-adapters-");
         registry.add("neuropipe.encoder.subjects.adapter-directory", adapters::toString);
