@@ -135,12 +135,20 @@ class ComposeFileTest {
                 .containsEntry("MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED", "true");
             if (name.equals("gateway")) {
                 assertThat(env).containsKeys("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD")
-                    .containsEntry("NEUROPIPE_GATEWAY_MODEL_REPOSITORY", "/models");
+                    .containsEntry("NEUROPIPE_GATEWAY_MODEL_REPOSITORY", "/models")
+                    .containsEntry("NEUROPIPE_GATEWAY_SUBJECTS_URL", "http://neural-encoder:8081");
             } else {
                 assertThat(env).as(name).containsEntry("NEUROPIPE_MODELS_REPOSITORY", "/models")
                     .containsEntry("NEUROPIPE_RUNTIME_EXECUTION_PROVIDER", "cpu")
-                    .containsKeys("NEUROPIPE_RUNTIME_DEVICE_ID", "NEUROPIPE_RUNTIME_INTRA_OP_THREADS")
-                    .doesNotContainKey("SPRING_DATASOURCE_URL");
+                    .containsKeys("NEUROPIPE_RUNTIME_DEVICE_ID", "NEUROPIPE_RUNTIME_INTRA_OP_THREADS");
+                if (name.equals("neural-encoder")) {
+                    // the subjects registry
+                    assertThat(env).containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgres:5432/neuropipe")
+                        .containsKeys("SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
+                    assertThat(Yamls.string(service(COMPOSE, name), "depends_on.postgres.condition")).isEqualTo("service_healthy");
+                } else {
+                    assertThat(env).as(name).doesNotContainKey("SPRING_DATASOURCE_URL");
+                }
             }
         }
         // the bind mount points at the zoo the repository ships

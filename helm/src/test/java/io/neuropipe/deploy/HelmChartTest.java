@@ -236,7 +236,7 @@ class HelmChartTest {
     }
 
     @Test
-    void gatewayGetsDatabaseAndModelCardsServicesDoNot() {
+    void gatewayAndEncoderGetTheDatabaseOtherServicesDoNot() {
         Manifests m = render();
         Map<String, Object> gateway = appContainer(deployment(m, "gateway"));
         assertThat(env(gateway)).containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://neuropipe-db-rw:5432/neuropipe")
@@ -245,8 +245,16 @@ class HelmChartTest {
             .containsKey("SPRING_DATASOURCE_PASSWORD");
         assertThat(Yamls.list(gateway, "env")).anySatisfy(e -> assertThat(e).containsEntry("name", "SPRING_DATASOURCE_PASSWORD")
             .satisfies(x -> assertThat(Yamls.string(x, "valueFrom.secretKeyRef.name")).isEqualTo("np-neuropipe-postgresql")));
+        assertThat(env(gateway)).containsEntry("NEUROPIPE_GATEWAY_SUBJECTS_URL", "http://np-neuropipe-neural-encoder:8081");
         for (String service : SERVICES) {
-            assertThat(env(appContainer(deployment(m, service)))).doesNotContainKey("SPRING_DATASOURCE_URL");
+            Map<String, String> env = env(appContainer(deployment(m, service)));
+            if (service.equals("neural-encoder")) {
+                // the subjects registry
+                assertThat(env).containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://neuropipe-db-rw:5432/neuropipe")
+                    .containsKey("SPRING_DATASOURCE_PASSWORD").containsEntry("NEUROPIPE_MODELS_REPOSITORY", "/models");
+            } else {
+                assertThat(env).as(service).doesNotContainKey("SPRING_DATASOURCE_URL");
+            }
         }
         Map<String, Object> config = Yamls.map(m.get("ConfigMap", "np-neuropipe-config"), "data");
         assertThat(config).containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "neuropipe-kafka-bootstrap.kafka.svc:9092")
