@@ -53,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
             startService("image-generator", ImageGeneratorApplication.builder(), 8084);
             Map<String, Object> gateway = common(options.gatewayPort());
             gateway.putAll(database());
+            gateway.put("neuropipe.gateway.subjects.url", "http://localhost:" + ports.get("neural-encoder"));
             // Local mode is a single-user developer setup: no API keys (see the gateway's auth settings).
             gateway.put("neuropipe.gateway.auth.enabled", false);
             gateway.put("neuropipe.gateway.model-repository", options.modelRepository().toAbsolutePath().toString());

@@ -54,7 +54,7 @@ public final class EncoderFixture implements AutoCloseable {
         EmbeddedPostgresServer pg = SharedInfrastructure.postgres();
         pg.createDatabaseIfMissing(database);
         DataSource ds = new DriverManagerDataSource(pg.jdbcUrl(database) + "?currentSchema=neural_encoder", EmbeddedPostgresServer.USER, "");
-        Flyway.configure().dataSource(ds).schemas("neural_encoder").load().migrate();
+        Flyway.configure().dataSource(ds).schemas("neural_encoder").locations("classpath:db/neural-encoder").load().migrate();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ExecutionProviders providers = new ExecutionProviders(OnnxRuntimeProperties.defaults());
         models = new ModelRepository(new ModelRepositoryProperties(MODELS.resolve("repository"), Map.of(), Duration.ZERO,
