@@ -135,12 +135,19 @@ class ComposeFileTest {
                 .containsEntry("MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED", "true");
             if (name.equals("gateway")) {
                 assertThat(env).containsKeys("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD")
-                    .containsEntry("NEUROPIPE_GATEWAY_MODEL_REPOSITORY", "/models");
+                    .containsEntry("NEUROPIPE_GATEWAY_MODEL_REPOSITORY", "/models")
+                    .containsEntry("NEUROPIPE_GATEWAY_SUBJECTS_URL", "http://neural-encoder:8081");
             } else {
                 assertThat(env).as(name).containsEntry("NEUROPIPE_MODELS_REPOSITORY", "/models")
                     .containsEntry("NEUROPIPE_RUNTIME_EXECUTION_PROVIDER", "cpu")
-                    .containsKeys("NEUROPIPE_RUNTIME_DEVICE_ID", "NEUROPIPE_RUNTIME_INTRA_OP_THREADS")
-                    .doesNotContainKey("SPRING_DATASOURCE_URL");
+                    .containsKeys("NEUROPIPE_RUNTIME_DEVICE_ID", "NEUROPIPE_RUNTIME_INTRA_OP_THREADS");
+                if (name.equals("neural-encoder")) {
+                    // the subjects registry
+                    assertThat(env).containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgres:5432/neuropipe")
+                        .containsKeys("SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
+                } else {
+                    assertThat(env).as(name).doesNotContainKey("SPRING_DATASOURCE_URL");
+                }
                 // the claim-check blob store is the gateway's database
                 Map<String, String> gateway = env(service(COMPOSE, "gateway"));
                 assertThat(env.get("NEUROPIPE_BLOBS_POSTGRES_URL")).as(name).isEqualTo(gateway.get("SPRING_DATASOURCE_URL"));

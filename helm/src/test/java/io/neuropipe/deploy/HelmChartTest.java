@@ -236,7 +236,7 @@ class HelmChartTest {
     }
 
     @Test
-    void gatewayGetsDatabaseAndModelCardsServicesDoNot() {
+    void gatewayAndEncoderGetTheDatabaseOtherServicesDoNot() {
         Manifests m = render();
         Map<String, Object> gateway = appContainer(deployment(m, "gateway"));
         assertThat(env(gateway)).containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://neuropipe-db-rw:5432/neuropipe")
@@ -245,10 +245,18 @@ class HelmChartTest {
             .containsKey("SPRING_DATASOURCE_PASSWORD");
         assertThat(Yamls.list(gateway, "env")).anySatisfy(e -> assertThat(e).containsEntry("name", "SPRING_DATASOURCE_PASSWORD")
             .satisfies(x -> assertThat(Yamls.string(x, "valueFrom.secretKeyRef.name")).isEqualTo("np-neuropipe-postgresql")));
+        assertThat(env(gateway)).containsEntry("NEUROPIPE_GATEWAY_SUBJECTS_URL", "http://np-neuropipe-neural-encoder:8081");
         for (String service : SERVICES) {
             Map<String, Object> container = appContainer(deployment(m, service));
-            assertThat(env(container)).doesNotContainKey("SPRING_DATASOURCE_URL")
-                .as("the claim-check blob store is the gateway's database")
+            Map<String, String> env = env(container);
+            if (service.equals("neural-encoder")) {
+                // the subjects registry
+                assertThat(env).containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://neuropipe-db-rw:5432/neuropipe")
+                    .containsKey("SPRING_DATASOURCE_PASSWORD").containsEntry("NEUROPIPE_MODELS_REPOSITORY", "/models");
+            } else {
+                assertThat(env).as(service).doesNotContainKey("SPRING_DATASOURCE_URL");
+            }
+            assertThat(env).as("the claim-check blob store is the gateway's database")
                 .containsEntry("NEUROPIPE_BLOBS_POSTGRES_URL", "jdbc:postgresql://neuropipe-db-rw:5432/neuropipe")
                 .containsEntry("NEUROPIPE_BLOBS_POSTGRES_USERNAME", "neuropipe");
             assertThat(Yamls.list(container, "env")).anySatisfy(e -> assertThat(e).containsEntry("name", "NEUROPIPE_BLOBS_POSTGRES_PASSWORD")

@@ -27,8 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class LocalStack implements AutoCloseable {
 
     private static final String DATABASE = "neuropipe";
-    // The gateway's JDBC/Flyway auto-configuration is on this shared classpath; services own no tables
-    // and reach the gateway's blob tables through neuropipe.blobs.postgres.* instead.
+    // The JDBC/Flyway auto-configuration is on this shared classpath; services without tables leave it out and
+    // reach the gateway's blob tables through neuropipe.blobs.postgres.* instead.
     private static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
         + "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration,"
         + "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration,"
@@ -69,14 +69,16 @@ public final class LocalStack implements AutoCloseable {
         kafka = new EmbeddedKafkaBroker(options.dataDir().resolve("kafka"), options.kafkaPort(), 8).start();
         postgres = new EmbeddedPostgresServer(options.dataDir().resolve("postgres"), options.postgresPort()).start(DATABASE);
         try {
-            startService("neural-encoder", NeuralEncoderApplication::builder, 8081);
+            Map<String, Object> encoder = common(options.servicePorts() ? 8081 : 0);
+            encoder.putAll(database());
+            encoder.putAll(blobStore());
+            launch("neural-encoder", NeuralEncoderApplication::builder, encoder);
             startService("token-pruner", TokenPrunerApplication::builder, 8082);
             startService("llm-decoder", LlmDecoderApplication::builder, 8083);
             startService("image-generator", ImageGeneratorApplication::builder, 8084);
             Map<String, Object> gateway = common(options.gatewayPort());
-            gateway.put("spring.datasource.url", postgres.jdbcUrl(DATABASE));
-            gateway.put("spring.datasource.username", EmbeddedPostgresServer.USER);
-            gateway.put("spring.datasource.password", "");
+            gateway.putAll(database());
+            gateway.put("neuropipe.gateway.subjects.url", "http://localhost:" + ports.get("neural-encoder"));
             // Local mode is a single-user developer setup: no API keys (see the gateway's auth settings).
             gateway.put("neuropipe.gateway.auth.enabled", false);
             gateway.put("neuropipe.gateway.model-repository", options.modelRepository().toAbsolutePath().toString());
@@ -92,10 +94,18 @@ public final class LocalStack implements AutoCloseable {
     private void startService(String name, Supplier<SpringApplicationBuilder> builder, int port) {
         Map<String, Object> props = common(options.servicePorts() ? port : 0);
         props.put("spring.autoconfigure.exclude", NO_DATABASE);
-        props.put("neuropipe.blobs.postgres.url", postgres.jdbcUrl(DATABASE));
-        props.put("neuropipe.blobs.postgres.username", EmbeddedPostgresServer.USER);
-        props.put("neuropipe.blobs.postgres.password", "");
+        props.putAll(blobStore());
         launch(name, builder, props);
+    }
+
+    private Map<String, Object> blobStore() {
+        return Map.of("neuropipe.blobs.postgres.url", postgres.jdbcUrl(DATABASE), "neuropipe.blobs.postgres.username",
+            EmbeddedPostgresServer.USER, "neuropipe.blobs.postgres.password", "");
+    }
+
+    private Map<String, Object> database() {
+        return Map.of("spring.datasource.url", postgres.jdbcUrl(DATABASE), "spring.datasource.username", EmbeddedPostgresServer.USER,
+            "spring.datasource.password", "");
     }
 
     private Map<String, Object> common(int port) {

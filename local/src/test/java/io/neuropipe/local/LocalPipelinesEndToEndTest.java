@@ -100,7 +100,8 @@ class LocalPipelinesEndToEndTest {
         assertThat(get("/actuator/health").path("status").asString()).isEqualTo("UP");
         List<String> names = new ArrayList<>();
         get("/v1/pipelines").path("pipelines").forEach(p -> names.add(p.path("name").asString()));
-        assertThat(names).contains("eeg-encode", "eeg-to-image", "eeg-to-caption", "brain-decode-all", "image-caption", "text-generate");
+        assertThat(names).contains("eeg-encode", "eeg-to-image", "eeg-to-caption", "brain-decode-all", "fmri-to-image", "image-caption",
+            "text-generate");
     }
 
     @Test
@@ -257,6 +258,26 @@ class LocalPipelinesEndToEndTest {
     }
 
     @Test
+    void fmriToImageFromAnUploadedVoxelVectorOfARegisteredSubject() throws Exception {
+        assertThat(get("/v1/subjects").toString()).contains("\"id\":\"subj01\"", "\"voxel_count\":2642");
+        float[] voxels = Samples.npyRow("fmri_subj01_betas.npy", 0);
+        String boundary = "e2e" + UUID.randomUUID();
+        var form = new java.io.ByteArrayOutputStream();
+        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"pipeline\"\r\n\r\nfmri-to-image\r\n--" + boundary
+            + "\r\nContent-Disposition: form-data; name=\"params\"\r\n\r\n{\"subject\":\"subj01\",\"steps\":8}\r\n--" + boundary
+            + "\r\nContent-Disposition: form-data; name=\"fmri\"; filename=\"subj01.npy\"\r\nContent-Type: application/octet-stream"
+            + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        form.write(Samples.npy(voxels));
+        form.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs"))
+            .header("content-type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        JsonNode job = awaitDone(JSON.readTree(created.body()).path("id").asString());
+        assertPng(job.path("results").path("image"));
+    }
+
+    @Test
     void aWrongShapeIsRejectedWithProblemJson() throws Exception {
         ObjectNode bad = JSON.createObjectNode().put("datatype", "FP32");
         bad.putArray("shape").add(2).add(2);
@@ -346,7 +367,10 @@ class LocalPipelinesEndToEndTest {
     private static JsonNode run(String pipeline, Map<String, JsonNode> inputs, Map<String, Object> params) throws Exception {
         HttpResponse<String> created = post("/v1/jobs", body(pipeline, inputs, params));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
-        String id = JSON.readTree(created.body()).path("id").asString();
+        return awaitDone(JSON.readTree(created.body()).path("id").asString());
+    }
+
+    private static JsonNode awaitDone(String id) throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < end) {
             JsonNode job = get("/v1/jobs/" + id + "?wait=30s");
@@ -356,7 +380,7 @@ class LocalPipelinesEndToEndTest {
             }
             assertThat(status).as(job.toString()).isNotEqualTo("FAILED");
         }
-        throw new AssertionError("Job " + id + " of " + pipeline + " did not finish in 180 s");
+        throw new AssertionError("Job " + id + " did not finish in 180 s");
     }
 
     private static JsonNode get(String path) throws Exception {

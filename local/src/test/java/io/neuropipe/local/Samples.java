@@ -53,4 +53,31 @@ final class Samples {
         npy.asFloatBuffer().get(out);
         return out;
     }
+
+    /** Row {@code row} of a float32 NPY matrix [rows, columns] (e.g. fMRI betas [stimuli, voxels]). */
+    static float[] npyRow(String file, int row) {
+        ByteBuffer npy = ByteBuffer.wrap(bytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLen = Short.toUnsignedInt(npy.getShort(8));
+        String header = new String(Arrays.copyOfRange(npy.array(), 10, 10 + headerLen), StandardCharsets.US_ASCII);
+        java.util.regex.Matcher shape = java.util.regex.Pattern.compile("'shape': \\((\\d+), (\\d+)\\)").matcher(header);
+        if (!header.contains("'<f4'") || !shape.find()) {
+            throw new IllegalStateException("Expected a float32 NPY matrix: " + header);
+        }
+        float[] out = new float[Integer.parseInt(shape.group(2))];
+        npy.position(10 + headerLen + row * out.length * Float.BYTES);
+        npy.asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** A float32 vector as NPY (format 1.0) bytes. */
+    static byte[] npy(float[] v) {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + v.length + ",), }";
+        int pad = 64 - (10 + dict.length() + 1) % 64;
+        String header = dict + " ".repeat(pad % 64) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+        b.put(header.getBytes(StandardCharsets.US_ASCII));
+        b.asFloatBuffer().put(v);
+        return b.array();
+    }
 }

@@ -66,7 +66,8 @@ class PipelineController {
             return new InputView(kind, def.required(), null, null, null, null);
         }
         String role = def.role() == null || def.role().isBlank() ? name : def.role();
-        TensorSpec spec = cards.newest(def.model()).flatMap(c -> c.input(role)).orElse(null);
+        TensorSpec spec = def.model() == null || def.model().isBlank() ? null
+            : cards.newest(def.model()).flatMap(c -> c.input(role)).orElse(null);
         return new InputView(kind, def.required(), def.model(), role, spec == null ? null : spec.dtype().name(),
             spec == null ? null : spec.exampleShape());
     }

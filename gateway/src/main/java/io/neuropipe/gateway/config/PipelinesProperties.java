@@ -38,7 +38,7 @@ public record PipelinesProperties(@Valid @NotNull @DefaultValue Map<String, Pipe
      * One named input of a pipeline.
      *
      * @param kind     tensor, text or image
-     * @param model    for tensors: the model whose card the tensor is checked against
+     * @param model    for tensors: the model whose card the tensor is checked against; unset = checked by the service only
      * @param role     for tensors: the role of the card input it feeds (default: the input's name)
      * @param required whether a job must carry it
      */

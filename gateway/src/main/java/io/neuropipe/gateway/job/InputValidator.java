@@ -118,6 +118,9 @@ public class InputValidator {
     }
 
     private void checkAgainstCard(String field, Input def, String name, Tensor t) {
+        if (def.model() == null || def.model().isBlank()) {
+            return;
+        }
         String role = def.role() == null || def.role().isBlank() ? name : def.role();
         ModelCard card = cards.newest(def.model()).orElse(null);
         if (card == null) {

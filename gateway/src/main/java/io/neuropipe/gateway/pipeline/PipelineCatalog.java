@@ -52,7 +52,9 @@ public class PipelineCatalog {
             return;
         }
         if (def.model() == null || def.model().isBlank()) {
-            throw new IllegalStateException(key + ".model must name a model for a tensor input");
+            // e.g. fMRI: the voxel count depends on the subject, which only the encoder knows
+            log.info("{}: no model named; the tensor's shape and dtype are checked by the service only", key);
+            return;
         }
         String role = roleOf(input, def);
         cards.newest(def.model()).ifPresentOrElse(

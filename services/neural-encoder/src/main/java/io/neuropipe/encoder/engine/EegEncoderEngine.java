@@ -22,19 +22,17 @@ import io.neuropipe.runtime.model.OnnxModel;
 import io.neuropipe.runtime.model.Outputs;
 import io.neuropipe.runtime.step.StepException;
 import io.neuropipe.runtime.step.TransientStepException;
-import org.springframework.stereotype.Component;
 
-/** Runs the EEG encoder, batching concurrent trials into one model call. */
-@Component
+/** Runs one EEG encoder model (deep or ridge), batching concurrent trials into one model call. */
 public class EegEncoderEngine implements AutoCloseable {
 
     private final ModelRepository models;
     private final String modelName;
     private final DynamicBatcher<EegTrial, float[]> batcher;
 
-    public EegEncoderEngine(ModelRepository models, EncoderProperties props, MeterRegistry registry) {
+    public EegEncoderEngine(ModelRepository models, String modelName, EncoderProperties props, MeterRegistry registry) {
         this.models = models;
-        this.modelName = props.eegModel();
+        this.modelName = modelName;
         models.model(modelName);
         this.batcher = new DynamicBatcher<>(modelName, props.maxBatchSize(), props.maxQueueDelay(), props.queueCapacity(),
             this::encodeBatch, registry);
@@ -46,8 +44,25 @@ public class EegEncoderEngine implements AutoCloseable {
 
     /** The L2-normalised embedding of one trial. */
     public float[] encode(EegTrial trial) {
+        return await(batcher.submit(trial));
+    }
+
+    /** The embeddings of several trials (one recording's epochs), submitted together so they share model calls. */
+    public List<float[]> encodeAll(List<EegTrial> trials) {
+        List<java.util.concurrent.Future<float[]>> pending = new ArrayList<>(trials.size());
+        for (EegTrial t : trials) {
+            pending.add(batcher.submit(t));
+        }
+        List<float[]> out = new ArrayList<>(trials.size());
+        for (java.util.concurrent.Future<float[]> f : pending) {
+            out.add(await(f));
+        }
+        return out;
+    }
+
+    private static float[] await(java.util.concurrent.Future<float[]> result) {
         try {
-            return batcher.submit(trial).get(60, TimeUnit.SECONDS);
+            return result.get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StepException se) {
                 throw se;
@@ -78,7 +93,10 @@ public class EegEncoderEngine implements AutoCloseable {
         long[] shape = model.card().input("eeg").orElseThrow().shape().stream().mapToLong(Long::longValue).toArray();
         shape[0] = n;
         try (InferenceScope scope = model.scope()) {
-            Outputs out = scope.run(model, Map.of("eeg", scope.floats(eeg, shape), "subject", scope.longs(subjects, n)));
+            Map<String, ai.onnxruntime.OnnxTensor> inputs = model.card().input("subject").isPresent()
+                ? Map.of("eeg", scope.floats(eeg, shape), "subject", scope.longs(subjects, n))
+                : Map.of("eeg", scope.floats(eeg, shape));
+            Outputs out = scope.run(model, inputs);
             FloatBuffer embeddings = out.floatBuffer("embedding");
             int dim = embeddings.remaining() / n;
             List<float[]> result = new ArrayList<>(n);
