@@ -71,6 +71,17 @@ public abstract class EncoderAppTest {
     public static List<ConsumerRecord<String, byte[]>> await(KafkaConsumer<String, byte[]> consumer,
                                                              Predicate<ConsumerRecord<String, byte[]>> match, int count,
                                                              Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> found = collect(consumer, match, count, timeout);
+        if (found.size() < count) {
+            throw new AssertionError("Expected " + count + " matching records within " + timeout + " but got " + found.size());
+        }
+        return found;
+    }
+
+    /** The records matching within {@code timeout}, polling no longer once {@code count} have come. */
+    public static List<ConsumerRecord<String, byte[]>> collect(KafkaConsumer<String, byte[]> consumer,
+                                                               Predicate<ConsumerRecord<String, byte[]>> match, int count,
+                                                               Duration timeout) {
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         long end = System.nanoTime() + timeout.toNanos();
         while (found.size() < count && System.nanoTime() < end) {
@@ -79,9 +90,6 @@ public abstract class EncoderAppTest {
                     found.add(r);
                 }
             }
-        }
-        if (found.size() < count) {
-            throw new AssertionError("Expected " + count + " matching records within " + timeout + " but got " + found.size());
         }
         return found;
     }
