@@ -12,6 +12,9 @@ import io.neuropipe.encoder.gallery.GalleryStore;
 import io.neuropipe.encoder.gallery.RetrievalHit;
 import io.neuropipe.encoder.gallery.RetrievalJson;
 import io.neuropipe.proto.v1.Artifact;
+import io.neuropipe.proto.v1.ErrorCode;
+import io.neuropipe.proto.v1.Tensor;
+import io.neuropipe.runtime.step.InvalidInputException;
 import io.neuropipe.runtime.step.StepHandler;
 import io.neuropipe.runtime.step.StepInput;
 import io.neuropipe.runtime.step.StepOutput;
@@ -46,11 +49,21 @@ public class RetrieveStep implements StepHandler {
     public StepOutput handle(StepInput input) {
         String gallery = input.params().string("gallery", props.defaultGallery());
         int k = input.params().integer("k", props.defaultK(), 1, props.maxK());
-        float[] query = input.timings().preprocess(() -> Tensors.toFloats(input.requireTensor("embedding")));
+        float[] query = input.timings().preprocess(() -> embedding(input.requireTensor("embedding")));
         GalleryService.SearchResult result = input.timings().inference(() -> galleries.search(gallery, query, k));
         List<Artifact> artifacts = input.timings().postprocess(() -> artifacts(result));
         return new StepOutput(artifacts, Map.of("retrieve.gallery", result.gallery(),
             "retrieve.gallery_version", Long.toString(result.version()), "retrieve.k", Integer.toString(k)));
+    }
+
+    /** One embedding, [dim] or [1, dim]; several trials' embeddings are refused rather than silently flattened. */
+    private static float[] embedding(Tensor t) {
+        long[] shape = Tensors.shape(t);
+        if (shape.length == 0 || shape.length > 2 || (shape.length == 2 && shape[0] != 1)) {
+            throw new InvalidInputException(ErrorCode.SHAPE_MISMATCH, "retrieve takes one embedding, [dim] or [1, dim], but got "
+                + java.util.Arrays.toString(shape));
+        }
+        return Tensors.toFloats(t);
     }
 
     private List<Artifact> artifacts(GalleryService.SearchResult result) {

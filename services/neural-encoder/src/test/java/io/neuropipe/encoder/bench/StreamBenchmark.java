@@ -60,6 +60,8 @@ public final class StreamBenchmark {
                 "--spring.datasource.password=", "--spring.kafka.bootstrap-servers=" + bootstrap, "--server.port=0",
                 "--neuropipe.models.repository=" + models.resolve("repository"), "--neuropipe.runtime.intra-op-threads=1",
                 "--neuropipe.encoder.stream.group=bench-" + UUID.randomUUID(), "--logging.level.root=WARN")) {
+            // warm-up: creates the topics and the broker's transaction log, loads the gallery index, JIT-compiles
+            run(2, 4, rec, montage, bootstrap);
             for (int level : levels) {
                 run(level, seconds, rec, montage, bootstrap);
             }
@@ -85,7 +87,7 @@ public final class StreamBenchmark {
             Map<String, Integer> perStream = new HashMap<>();
             long t0 = System.nanoTime() + 200_000_000L;
             int sent = 0;
-            long end = t0 + (long) (seconds + 5) * 1_000_000_000L;
+            long end = t0 + (long) (seconds + 30) * 1_000_000_000L;
             while (System.nanoTime() < end) {
                 while (sent < chunks && System.nanoTime() >= t0 + sent * 100_000_000L) {
                     for (int s = 0; s < streams; s++) {
