@@ -24,7 +24,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class LocalStack implements AutoCloseable {
 
     private static final String DATABASE = "neuropipe";
-    // The gateway's JDBC/Flyway auto-configuration is on this shared classpath; services own no tables yet.
+    private static final String ENCODER_DATABASE = "neural_encoder";
+    // The gateway's JDBC/Flyway auto-configuration is on this shared classpath; apart from the encoder
+    // (its own database) the services own no tables.
     private static final String NO_DATABASE = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
         + "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration,"
         + "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration,"
@@ -45,7 +47,13 @@ public final class LocalStack implements AutoCloseable {
         kafka = new EmbeddedKafkaBroker(options.dataDir().resolve("kafka"), options.kafkaPort(), 8).start();
         postgres = new EmbeddedPostgresServer(options.dataDir().resolve("postgres"), options.postgresPort()).start(DATABASE);
         try {
-            startService("neural-encoder", NeuralEncoderApplication.builder(), 8081);
+            // the encoder owns its tables (galleries) in a database of its own
+            postgres.createDatabaseIfMissing(ENCODER_DATABASE);
+            Map<String, Object> encoder = common(options.servicePorts() ? 8081 : 0);
+            encoder.put("spring.datasource.url", postgres.jdbcUrl(ENCODER_DATABASE));
+            encoder.put("spring.datasource.username", EmbeddedPostgresServer.USER);
+            encoder.put("spring.datasource.password", "");
+            start("neural-encoder", NeuralEncoderApplication.builder(), encoder);
             startService("token-pruner", TokenPrunerApplication.builder(), 8082);
             startService("llm-decoder", LlmDecoderApplication.builder(), 8083);
             startService("image-generator", ImageGeneratorApplication.builder(), 8084);
@@ -56,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
             // Local mode is a single-user developer setup: no API keys (see the gateway's auth settings).
             gateway.put("neuropipe.gateway.auth.enabled", false);
             gateway.put("neuropipe.gateway.model-repository", options.modelRepository().toAbsolutePath().toString());
+            gateway.put("neuropipe.gateway.galleries.url", "http://localhost:" + ports.get("neural-encoder"));
             start("gateway", GatewayApplication.builder(), gateway);
             return this;
         } catch (RuntimeException e) {
