@@ -72,7 +72,7 @@ public final class StreamBenchmark {
         String prefix = "bench-" + streams + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         int chunks = seconds * 10;
         int total = chunks * CHUNK;
-        int expectedPerStream = (total - 250) / 62 + 1; // hop 0.25 s = 62.5 -> 62 samples at 250 Hz
+        int expectedPerStream = (total - 250) / 63 + 1; // hop 0.25 s at 250 Hz = 62.5, rounded to 63 samples by the service
         try (KafkaConsumer<String, byte[]> out = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, prefix, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
