@@ -158,6 +158,8 @@ function resetJob(p) {
   $('#image-figure').hidden = true;
   $('#image').removeAttribute('src');
   $('#stimulus-figure').hidden = true;
+  $('#retrieval').hidden = true;
+  $('#retrieval').innerHTML = '';
   $('#provenance tbody').innerHTML = '';
   state.chunks = [];
   const stages = $('#stages');
@@ -238,6 +240,8 @@ async function onEvent(id, name, data) {
     if (data.error) showError(new Error(data.error.code + ': ' + data.error.message));
     const results = data.results || {};
     for (const [key, value] of Object.entries(results)) {
+      if (key === 'retrieval') showRetrieval(value);
+      if (key === 'retrieval' || key === 'retrieved' || key === 'retrieval_scores') continue;
       if (typeof value === 'string') $('#caption').textContent = value;
       else if (value && value.base64 && !$('#image').getAttribute('src')) {
         $('#image').src = 'data:' + value.contentType + ';base64,' + value.base64;
@@ -246,6 +250,33 @@ async function onEvent(id, name, data) {
     }
     $('#provenance tbody').innerHTML = '';
     for (const s of data.steps || []) if (s.status === 'DONE') addProvenance(s);
+  }
+}
+
+// the retrieve step's hits: thumbnail (fetched with the API key), label and cosine score
+async function showRetrieval(json) {
+  let result;
+  try {
+    result = JSON.parse(json);
+  } catch (e) {
+    return;
+  }
+  const list = $('#retrieval');
+  list.innerHTML = '';
+  list.hidden = false;
+  for (const hit of result.hits || []) {
+    const figure = document.createElement('figure');
+    const img = document.createElement('img');
+    img.alt = hit.label;
+    const caption = document.createElement('figcaption');
+    caption.textContent = hit.rank + '. ' + hit.label + ' (' + Number(hit.score).toFixed(3) + ')';
+    figure.append(img, caption);
+    list.append(figure);
+    try {
+      img.src = URL.createObjectURL(await (await api(hit.thumbnail)).blob());
+    } catch (e) {
+      // the label and score still show
+    }
   }
 }
 

@@ -83,6 +83,7 @@ public final class LocalStack implements AutoCloseable {
             gateway.put("neuropipe.gateway.auth.enabled", false);
             gateway.put("neuropipe.gateway.model-repository", options.modelRepository().toAbsolutePath().toString());
             gateway.putAll(gatewayExtras);
+            gateway.put("neuropipe.gateway.galleries.url", "http://localhost:" + ports.get("neural-encoder"));
             launch("gateway", GatewayApplication::builder, gateway);
             return this;
         } catch (RuntimeException e) {

@@ -9,13 +9,13 @@ import java.util.stream.Collectors;
 
 import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.pruner.config.PrunerProperties;
-import io.neuropipe.pruner.domain.ImagePreprocessor;
 import io.neuropipe.pruner.domain.PrefillFlops;
 import io.neuropipe.pruner.domain.PruneParams;
 import io.neuropipe.pruner.domain.PruneResult;
 import io.neuropipe.pruner.domain.PruningStrategy;
 import io.neuropipe.pruner.domain.VisionTokens;
 import io.neuropipe.pruner.engine.VisionEncoderEngine;
+import io.neuropipe.runtime.image.ImagePreprocessor;
 import io.neuropipe.runtime.model.ModelCard;
 import io.neuropipe.runtime.step.InvalidInputException;
 import io.neuropipe.runtime.step.StepHandler;

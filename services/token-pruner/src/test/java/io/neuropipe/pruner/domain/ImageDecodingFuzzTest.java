@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
+import io.neuropipe.runtime.image.ImagePreprocessor;
 import io.neuropipe.runtime.model.ModelCardReader;
 import io.neuropipe.runtime.step.InvalidInputException;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.neuropipe.pruner.domain;
+package io.neuropipe.runtime.image;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

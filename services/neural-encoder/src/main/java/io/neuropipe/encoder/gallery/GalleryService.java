@@ -1,0 +1,95 @@
+package io.neuropipe.encoder.gallery;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.neuropipe.encoder.config.GalleryProperties;
+import io.neuropipe.encoder.engine.ImageEncoderEngine;
+import io.neuropipe.runtime.image.ImagePreprocessor;
+import io.neuropipe.runtime.step.InvalidInputException;
+import org.springframework.stereotype.Service;
+
+/** Gallery use cases: create, fill from images (embedded here) or embeddings, delete, search. */
+@Service
+public class GalleryService {
+
+    private final GalleryStore store;
+    private final GalleryIndexes indexes;
+    private final ImageEncoderEngine images;
+    private final GalleryProperties props;
+    private final Thumbnails thumbnails;
+
+    public GalleryService(GalleryStore store, GalleryIndexes indexes, ImageEncoderEngine images, GalleryProperties props) {
+        this.store = store;
+        this.indexes = indexes;
+        this.images = images;
+        this.props = props;
+        this.thumbnails = new Thumbnails(props.thumbnailSide());
+    }
+
+    /** Creates an empty gallery; {@code dim} 0 = the image encoder's embedding size. */
+    public GallerySummary create(String name, String description, int dim) {
+        return store.create(name, description, dim > 0 ? dim : imageEmbeddingDim());
+    }
+
+    public int imageEmbeddingDim() {
+        List<Long> shape = images.card().output("embedding").orElseThrow().shape();
+        return Math.toIntExact(shape.get(shape.size() - 1));
+    }
+
+    /** Embeds the images with the image encoder (batched) and adds them with their thumbnails. */
+    public List<Long> addImages(String gallery, List<LabeledImage> uploads) {
+        checkCount(uploads.size());
+        store.summary(gallery);
+        ImagePreprocessor pre = new ImagePreprocessor(images.card(), props.maxImageBytes(), props.maxImageSide());
+        List<float[]> pixels = new ArrayList<>(uploads.size());
+        List<byte[]> thumbs = new ArrayList<>(uploads.size());
+        for (int i = 0; i < uploads.size(); i++) {
+            LabeledImage u = uploads.get(i);
+            try {
+                pixels.add(pre.toPixels(u.encoded()));
+                thumbs.add(thumbnails.png(u.encoded()));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(e.code(), "Image " + i + " ('" + u.label() + "'): " + e.getMessage());
+            }
+        }
+        List<float[]> embeddings = images.embed(pixels);
+        List<GalleryEntry> entries = new ArrayList<>(uploads.size());
+        for (int i = 0; i < uploads.size(); i++) {
+            entries.add(new GalleryEntry(uploads.get(i).label(), embeddings.get(i), thumbs.get(i)));
+        }
+        return add(gallery, entries);
+    }
+
+    /** Adds entries whose embeddings the caller computed. */
+    public List<Long> add(String gallery, List<GalleryEntry> entries) {
+        checkCount(entries.size());
+        List<Long> ids = store.add(gallery, entries);
+        indexes.refresh(gallery);
+        return ids;
+    }
+
+    public void delete(String gallery) {
+        store.delete(gallery);
+        indexes.evict(gallery);
+    }
+
+    /** Top-k of {@code query} in {@code gallery} (null/blank = the default gallery); k is checked against max-k. */
+    public SearchResult search(String gallery, float[] query, int k) {
+        if (k < 1 || k > props.maxK()) {
+            throw new InvalidInputException("k=" + k + " is outside [1, " + props.maxK() + "]");
+        }
+        GalleryIndex index = indexes.get(gallery == null || gallery.isBlank() ? props.defaultGallery() : gallery);
+        return new SearchResult(index.gallery(), index.version(), index.topK(query, k));
+    }
+
+    private void checkCount(int n) {
+        if (n < 1 || n > props.maxEntriesPerUpload()) {
+            throw new InvalidInputException("An upload adds 1 to " + props.maxEntriesPerUpload() + " entries, got " + n);
+        }
+    }
+
+    /** Hits of one search and the gallery snapshot they came from. */
+    public record SearchResult(String gallery, long version, List<RetrievalHit> hits) {
+    }
+}

@@ -1,0 +1,302 @@
+package io.neuropipe.encoder.stream;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.neuropipe.encoder.config.EncoderProperties;
+import io.neuropipe.encoder.config.StreamProperties;
+import io.neuropipe.proto.v1.EegChunk;
+import io.neuropipe.proto.v1.EegStreamNotice;
+import io.neuropipe.proto.v1.EegWindowDecoded;
+import io.neuropipe.runtime.step.StepException;
+import io.neuropipe.runtime.step.TransientStepException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes {@link EegChunk}s and emits one {@link EegWindowDecoded} per window, exactly once: each
+ * poll's windows, notices and the input offsets are written in one Kafka transaction, and the
+ * committed offset of a partition is the oldest chunk a session still needs, with every session's
+ * {@link SessionCheckpoint} in the offset's metadata. A restarted (or newly assigned) instance
+ * re-reads from there and rebuilds exactly the buffers it had, so windows are neither lost nor
+ * repeated. Windows of one poll are decoded concurrently so the encoder batches them.
+ */
+@Component
+public class EegStreamRunner implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EegStreamRunner.class);
+
+    private final StreamProperties props;
+    private final WindowDecoder decoder;
+    private final String bootstrapServers;
+    private final ChunkReader reader;
+    private final Map<TopicPartition, PartitionWindows> partitions = new HashMap<>();
+    private final Timer latency;
+    private final Counter duplicates;
+    private final ExecutorService decodePool;
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public EegStreamRunner(StreamProperties props, WindowDecoder decoder, EncoderProperties encoder,
+                           @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry registry) {
+        this.props = props;
+        this.decoder = decoder;
+        this.bootstrapServers = bootstrapServers;
+        this.reader = new ChunkReader(decoder.montage());
+        this.latency = Timer.builder("neuropipe.stream.window.latency")
+            .description("From receiving the chunk that completes a window to handing the decoded window to Kafka")
+            .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        this.duplicates = Counter.builder("neuropipe.stream.chunks.ignored")
+            .description("Chunks ignored because their sequence number was already handled").register(registry);
+        this.decodePool = Executors.newFixedThreadPool(encoder.maxBatchSize(), r -> {
+            Thread t = new Thread(r, "eeg-window-decode");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!props.enabled() || running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "eeg-stream");
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+            thread = null;
+        }
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (t != null) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer())) {
+            consumer = c;
+            producer.initTransactions();
+            c.subscribe(List.of(props.inputTopic()), new Rebalance(c));
+            while (running) {
+                ConsumerRecords<String, byte[]> records = c.poll(props.pollTimeout());
+                if (!records.isEmpty()) {
+                    handle(c, producer, records);
+                }
+            }
+        } catch (WakeupException e) {
+            // stop() woke the consumer up
+        } catch (RuntimeException e) {
+            log.error("EEG stream consumer stopped", e);
+        } finally {
+            consumer = null;
+            partitions.clear();
+        }
+    }
+
+    private void handle(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer, ConsumerRecords<String, byte[]> records) {
+        long now = System.nanoTime();
+        List<EegWindow> windows = new ArrayList<>();
+        List<EegStreamNotice> notices = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            PartitionWindows pw = partitions.get(new TopicPartition(r.topic(), r.partition()));
+            if (pw != null) {
+                offer(pw, r, now, windows, notices);
+                pw.advance(r.offset());
+            }
+        }
+        List<CompletableFuture<EegWindowDecoded>> decoded = new ArrayList<>(windows.size());
+        for (EegWindow w : windows) {
+            decoded.add(CompletableFuture.supplyAsync(() -> decoder.decode(w), decodePool));
+        }
+        producer.beginTransaction();
+        try {
+            for (EegStreamNotice n : notices) {
+                producer.send(new ProducerRecord<>(props.noticesTopic(), n.getSessionId(), n.toByteArray()));
+            }
+            for (int i = 0; i < windows.size(); i++) {
+                send(producer, windows.get(i), decoded.get(i));
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition tp : records.partitions()) {
+                PartitionWindows pw = partitions.get(tp);
+                if (pw != null) {
+                    offsets.put(tp, new OffsetAndMetadata(pw.commitOffset(), pw.checkpoint(now)));
+                }
+            }
+            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            log.warn("EEG stream transaction failed; rewinding to the committed state: {}", e.getMessage());
+            producer.abortTransaction();
+            rewind(c, c.assignment());
+        }
+    }
+
+    private void offer(PartitionWindows pw, ConsumerRecord<String, byte[]> r, long now, List<EegWindow> windows,
+                       List<EegStreamNotice> notices) {
+        EegChunk chunk;
+        try {
+            chunk = EegChunk.parseFrom(r.value());
+        } catch (InvalidProtocolBufferException e) {
+            notices.add(EegStreamNotice.newBuilder().setSessionId(r.key() == null ? "" : r.key())
+                .setKind(EegStreamNotice.Kind.REJECTED_CHUNK).setMessage("Unreadable EegChunk at offset " + r.offset() + ": "
+                    + e.getMessage()).setEmittedEpochMs(System.currentTimeMillis()).build());
+            return;
+        }
+        if (chunk.getSessionId().isEmpty()) {
+            notices.add(EegStreamNotice.newBuilder().setKind(EegStreamNotice.Kind.REJECTED_CHUNK).setSequence(chunk.getSequence())
+                .setMessage("EegChunk at offset " + r.offset() + " has no session_id").setEmittedEpochMs(System.currentTimeMillis()).build());
+            return;
+        }
+        SessionWindower session = pw.session(chunk.getSessionId(), now);
+        ChunkReader.Samples samples;
+        try {
+            samples = reader.read(chunk);
+        } catch (StepException e) {
+            session.reject(chunk.getSequence(), e.getMessage(), now, notices);
+            return;
+        }
+        SessionWindower.Outcome outcome = session.offer(chunk.getSequence(), r.offset(), chunk.getSampleRate(),
+            chunk.getChannelNamesList(), samples.samples(), samples.data(), chunk.getSubject(), chunk.getGallery(), now, windows, notices);
+        if (outcome == SessionWindower.Outcome.DUPLICATE) {
+            duplicates.increment();
+        }
+    }
+
+    private void send(KafkaProducer<String, byte[]> producer, EegWindow w, CompletableFuture<EegWindowDecoded> future) {
+        try {
+            EegWindowDecoded d = future.join();
+            long us = (System.nanoTime() - w.receivedNanos()) / 1000;
+            latency.record(us, TimeUnit.MICROSECONDS);
+            producer.send(new ProducerRecord<>(props.outputTopic(), w.sessionId(), d.toBuilder().setLatencyUs(us).build().toByteArray()));
+        } catch (CompletionException e) {
+            if (!(e.getCause() instanceof StepException failure) || failure instanceof TransientStepException) {
+                throw e; // retried: the transaction aborts and the windows are rebuilt from the committed state
+            }
+            EegStreamNotice n = EegStreamNotice.newBuilder().setSessionId(w.sessionId()).setKind(EegStreamNotice.Kind.WINDOW_FAILED)
+                .setSequence(w.lastSequence()).setMessage("Window " + w.windowIndex() + " could not be decoded: " + failure.getMessage())
+                .setEmittedEpochMs(System.currentTimeMillis()).build();
+            producer.send(new ProducerRecord<>(props.noticesTopic(), n.getSessionId(), n.toByteArray()));
+        }
+    }
+
+    /** Rebuilds the state of {@code tps} from their committed offsets and window checkpoints. */
+    private void rewind(KafkaConsumer<String, byte[]> c, Collection<TopicPartition> tps) {
+        if (tps.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = c.committed(new HashSet<>(tps));
+        long now = System.nanoTime();
+        for (TopicPartition tp : tps) {
+            OffsetAndMetadata om = committed.get(tp);
+            if (om != null) {
+                c.seek(tp, om);
+            } else {
+                c.seekToBeginning(List.of(tp));
+            }
+            long start = om != null ? om.offset() : c.position(tp);
+            partitions.put(tp, new PartitionWindows(props.window(), props.windowHop(), props.sessionIdleTimeout(), start,
+                om == null ? "" : om.metadata(), now));
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        private final KafkaConsumer<String, byte[]> c;
+
+        Rebalance(KafkaConsumer<String, byte[]> c) {
+            this.c = c;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            rewind(c, assigned);
+            log.info("EEG stream partitions assigned: {}", assigned);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            revoked.forEach(partitions::remove);
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, props.group());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.maxPollRecords());
+        return c;
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, props.group() + "-" + UUID.randomUUID());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return p;
+    }
+
+    /** Stops the decode threads when the application closes. */
+    @jakarta.annotation.PreDestroy
+    void shutdownPool() {
+        decodePool.shutdownNow();
+    }
+
+}
