@@ -38,6 +38,7 @@ import io.neuropipe.runtime.config.OnnxRuntimeProperties;
 import io.neuropipe.runtime.model.ExecutionProviders;
 import io.neuropipe.runtime.model.ModelRepository;
 import io.neuropipe.runtime.step.InvalidInputException;
+import io.neuropipe.runtime.step.PermanentStepException;
 import io.neuropipe.runtime.step.PartialOutputSink;
 import io.neuropipe.runtime.step.StageTimings;
 import io.neuropipe.runtime.step.StepInput;
@@ -230,8 +231,9 @@ class PruneStepTest {
         assertThat(named(jpeg, "vision_tokens").getTensor().getShapeList()).containsExactly(256L, 64L);
         assertThatThrownBy(() -> prune(Artifact.newBuilder().setText("a red square"), Map.of()))
             .isInstanceOf(InvalidInputException.class).hasMessageContaining("'image'");
+        // a claim-checked image needs the blob store, which this unit test does not configure: a permanent failure
         assertThatThrownBy(() -> prune(Artifact.newBuilder().setBlob(BlobRef.newBuilder().setUri("pg://blobs/x")), Map.of()))
-            .isInstanceOf(InvalidInputException.class).hasMessageContaining("inline");
+            .isInstanceOf(PermanentStepException.class).hasMessageContaining("no blob store");
         assertThatThrownBy(() -> prune(Artifact.newBuilder().setTensor(Tensors.ofFloats(new float[3 * 16 * 16], 3, 16, 16)), Map.of()))
             .isInstanceOf(InvalidInputException.class).hasMessageContaining("FP32 [3, 32, 32]").hasMessageContaining("[3, 16, 16]");
         float[] nan = new float[3 * 32 * 32];
