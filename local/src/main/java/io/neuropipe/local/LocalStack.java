@@ -14,6 +14,7 @@ import io.neuropipe.runtime.embedded.EmbeddedKafkaBroker;
 import io.neuropipe.runtime.embedded.EmbeddedPostgresServer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -36,9 +37,16 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedPostgresServer postgres;
     private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final List<ApplicationContextInitializer<ConfigurableApplicationContext>> initializers = new ArrayList<>();
 
     public LocalStack(LocalOptions options) {
         this.options = options;
+    }
+
+    /** Runs {@code initializer} on every application before it refreshes (tests register extra beans with it). */
+    public LocalStack withInitializer(ApplicationContextInitializer<ConfigurableApplicationContext> initializer) {
+        initializers.add(initializer);
+        return this;
     }
 
     public LocalStack start() {
@@ -84,6 +92,7 @@ public final class LocalStack implements AutoCloseable {
     private void start(String name, SpringApplicationBuilder builder, Map<String, Object> props) {
         // Command-line arguments outrank each application's own config file (default properties would not).
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        initializers.forEach(builder::initializers);
         ConfigurableApplicationContext context = builder.run(args);
         apps.add(context);
         if (context instanceof WebServerApplicationContext web) {

@@ -19,6 +19,8 @@ import io.neuropipe.proto.v1.StepFailure;
 import io.neuropipe.proto.v1.StepResult;
 import io.neuropipe.proto.v1.StepTiming;
 import io.neuropipe.runtime.config.StepProperties;
+import io.neuropipe.runtime.trace.StepSpan;
+import io.neuropipe.runtime.trace.StepTracing;
 import io.neuropipe.runtime.trace.TraceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,19 +43,22 @@ import org.springframework.messaging.support.MessageBuilder;
 public final class StepRunner {
 
     private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
-    public static final String TRACEPARENT_HEADER = "traceparent";
+    public static final String TRACEPARENT_HEADER = StepTracing.TRACEPARENT_HEADER;
 
     private final StreamBridge bridge;
     private final StepProperties props;
     private final BindingServiceProperties bindings;
     private final MeterRegistry registry;
+    private final StepTracing tracing;
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
-    public StepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry) {
+    public StepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry,
+                      StepTracing tracing) {
         this.bridge = bridge;
         this.props = props;
         this.bindings = bindings;
         this.registry = registry;
+        this.tracing = tracing;
     }
 
     /** The consumer to register as a bean named after the step (binding {@code <step>-in-0}). */
@@ -73,7 +78,8 @@ public final class StepRunner {
             return;
         }
         RouteNode node = Routes.find(envelope.getRoute(), envelope.getCurrentStepId()).orElse(null);
-        TraceContext trace = TraceContext.parseOrNew(envelope.getTraceparent()).child();
+        StepSpan span = tracing.start(handler.step(), envelope, message.getHeaders());
+        TraceContext trace = span.context();
         MDC.put("job_id", envelope.getJobId());
         MDC.put("trace_id", trace.traceId());
         try {
@@ -90,6 +96,7 @@ public final class StepRunner {
             StageTimings timings = new StageTimings();
             StepInput input = new StepInput(envelope, node, partialSink(envelope, node, trace), timings);
             StepOutput output = handler.handle(input);
+            tracing.output(output.provenance());
             forward(envelope, node, output, trace);
             long totalUs = (System.nanoTime() - start) / 1000;
             publish(event(envelope, node, trace)
@@ -119,6 +126,7 @@ public final class StepRunner {
             record(handler, "failed", start);
             throw new PermanentStepException(ErrorCode.INTERNAL, e.getMessage(), e);
         } finally {
+            span.end();
             MDC.remove("job_id");
             MDC.remove("trace_id");
         }
@@ -173,6 +181,7 @@ public final class StepRunner {
 
     private void publishFailure(StepEnvelope envelope, RouteNode node, TraceContext trace, ErrorCode code, String message,
                                 StepTiming timing) {
+        tracing.failure(code, message);
         JobEvent.Builder event = event(envelope, node, trace)
             .setFailure(StepFailure.newBuilder().setCode(code).setMessage(message == null ? code.name() : message));
         if (timing != null) {
@@ -212,6 +221,7 @@ public final class StepRunner {
     }
 
     private void record(StepHandler handler, String outcome, long startNanos) {
+        tracing.outcome(outcome);
         Timer.builder("neuropipe.step.duration").description("Time from receiving an envelope to publishing the step's outcome")
             .tag("step", handler.step()).tag("outcome", outcome).publishPercentileHistogram()
             .register(registry).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
