@@ -6,6 +6,7 @@ import io.neuropipe.runtime.metrics.DecodingMetrics;
 import io.neuropipe.runtime.model.ExecutionProviders;
 import io.neuropipe.runtime.model.ModelRepository;
 import io.neuropipe.runtime.step.StepRunner;
+import io.neuropipe.runtime.trace.KafkaPathObservations;
 import io.neuropipe.runtime.trace.StepTracing;
 import io.neuropipe.runtime.trace.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
@@ -54,6 +55,12 @@ public class NeuropipeRuntimeAutoConfiguration {
     @ConditionalOnMissingBean
     Tracing neuropipeTracing(ObjectProvider<OpenTelemetry> openTelemetry) {
         return new Tracing(openTelemetry.getIfAvailable(OpenTelemetry::noop));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KafkaPathObservations kafkaPathObservations() {
+        return new KafkaPathObservations();
     }
 
     @Bean
