@@ -25,6 +25,7 @@ class ComposeFileTest {
     static final Path ROOT = Yamls.root();
     static final Map<String, Object> COMPOSE = Yamls.load(ROOT.resolve("docker-compose.yml"));
     static final Map<String, Object> GPU = Yamls.load(ROOT.resolve("docker-compose.gpu.yml"));
+    static final Map<String, Object> TRACING = Yamls.load(ROOT.resolve("docker-compose.tracing.yml"));
     static final Map<String, String> MODULES = Map.of(
         "gateway", "gateway",
         "neural-encoder", "services/neural-encoder",
@@ -158,6 +159,22 @@ class ComposeFileTest {
         }
         // the bind mount points at the zoo the repository ships
         assertThat(ROOT.resolve("models/repository")).isDirectory();
+    }
+
+    @Test
+    void tracingIsOffByDefaultAndTheTracingOverrideSendsEveryAppsSpansToJaeger() {
+        for (String name : MODULES.keySet()) {
+            assertThat(env(service(COMPOSE, name))).as(name).doesNotContainKey("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
+            Map<String, String> env = env(Compose.merge(service(COMPOSE, name), service(TRACING, name)));
+            assertThat(env.get("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT")).as(name)
+                .isEqualTo("${OTEL_TRACES_ENDPOINT:-http://jaeger:4318/v1/traces}");
+            assertThat(env).as(name).containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+                .containsKey("MANAGEMENT_TRACING_SAMPLING_PROBABILITY");
+        }
+        Map<String, Object> jaeger = service(TRACING, "jaeger");
+        assertThat((String) jaeger.get("image")).startsWith("jaegertracing/jaeger:").doesNotEndWith(":latest");
+        assertThat(Yamls.at(jaeger, "expose")).asList().contains("4318");
+        assertThat(Yamls.map(TRACING, "services").keySet()).containsAll(MODULES.keySet());
     }
 
     @Test

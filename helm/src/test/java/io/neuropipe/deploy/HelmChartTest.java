@@ -1,5 +1,6 @@
 package io.neuropipe.deploy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -357,6 +359,27 @@ class HelmChartTest {
         assertThat(Yamls.list(egress.get("NetworkPolicy", PREFIX + "llm-decoder"), "spec.egress")).hasSize(3);
 
         assertThat(render(Map.of("networkPolicy.enabled", false)).names("NetworkPolicy")).isEmpty();
+    }
+
+    @Test
+    void tracingExportsOverOtlpOnlyWhenAnEndpointIsSet(@TempDir Path dir) throws Exception {
+        Map<String, Object> defaults = Yamls.map(render().get("ConfigMap", "np-neuropipe-config"), "data");
+        assertThat(defaults).containsEntry("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1")
+            .doesNotContainKey("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
+
+        // --set cannot give a float, so the sampling probability comes from a values file
+        Path tracing = Files.writeString(dir.resolve("tracing.yaml"), "tracing:\n  samplingProbability: 0.25\n");
+        Manifests m = render(Map.of("tracing.otlp.endpoint", "http://otel-collector.monitoring:4318/v1/traces",
+            "networkPolicy.egress.enabled", true, "networkPolicy.egress.otlp[0].ports[0].port", 4318), tracing);
+        assertThat(Yamls.map(m.get("ConfigMap", "np-neuropipe-config"), "data"))
+            .containsEntry("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", "http://otel-collector.monitoring:4318/v1/traces")
+            .containsEntry("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "0.25");
+        for (Map<String, Object> policy : m.ofKind("NetworkPolicy").toList()) {
+            assertThat(Yamls.list(policy, "spec.egress")).as(Yamls.string(policy, "metadata.name"))
+                .anySatisfy(rule -> assertThat(rule.toString()).contains("port=4318"));
+        }
+        assertThatThrownBy(() -> render(Map.of("tracing.otlp.endpoint", "otel-collector:4318")))
+            .hasMessageContaining("values don't meet the specifications of the schema").hasMessageContaining("endpoint");
     }
 
     @Test

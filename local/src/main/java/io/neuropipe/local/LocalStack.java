@@ -15,6 +15,7 @@ import io.neuropipe.runtime.embedded.EmbeddedKafkaBroker;
 import io.neuropipe.runtime.embedded.EmbeddedPostgresServer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -42,6 +43,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, App> apps = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Object> gatewayExtras = new LinkedHashMap<>();
+    private final List<ApplicationContextInitializer<ConfigurableApplicationContext>> initializers = new ArrayList<>();
 
     /** How to (re)start one application: a fresh builder each time, as a builder runs only once. */
     private static final class App {
@@ -62,6 +64,12 @@ public final class LocalStack implements AutoCloseable {
     /** An extra setting for the gateway (e.g. a pipeline a test declares); call before {@link #start()}. */
     public LocalStack gatewayProperty(String key, Object value) {
         gatewayExtras.put(key, value);
+        return this;
+    }
+
+    /** Runs {@code initializer} on every application before it refreshes (tests register extra beans with it). */
+    public LocalStack withInitializer(ApplicationContextInitializer<ConfigurableApplicationContext> initializer) {
+        initializers.add(initializer);
         return this;
     }
 
@@ -129,7 +137,9 @@ public final class LocalStack implements AutoCloseable {
     private void run(String name, App app) {
         // Command-line arguments outrank each application's own config file (default properties would not).
         String[] args = app.props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        app.context = app.builder.get().run(args);
+        SpringApplicationBuilder builder = app.builder.get();
+        initializers.forEach(builder::initializers);
+        app.context = builder.run(args);
         if (app.context instanceof WebServerApplicationContext web) {
             int port = web.getWebServer().getPort();
             ports.put(name, port);

@@ -8,6 +8,11 @@ import io.neuropipe.gateway.job.JobSubmission;
 import io.neuropipe.gateway.job.SubmittedJob;
 import io.neuropipe.gateway.job.UnknownPipelineException;
 import io.neuropipe.proto.v1.JobRequest;
+import io.neuropipe.runtime.trace.StepTracing;
+import io.neuropipe.runtime.trace.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -24,12 +29,25 @@ public class JobRequestHandler {
     private static final Logger log = LoggerFactory.getLogger(JobRequestHandler.class);
 
     private final JobService jobs;
+    private final Tracing tracing;
 
-    public JobRequestHandler(JobService jobs) {
+    public JobRequestHandler(JobService jobs, Tracing tracing) {
         this.jobs = jobs;
+        this.tracing = tracing;
     }
 
+    /** Handles a request inside a CONSUMER span in the request's trace; the job joins that span's trace. */
     public void handle(JobRequest r) {
+        Span span = tracing.start("receive " + r.getPipeline(), SpanKind.CONSUMER, r.getTraceparent())
+            .setAttribute(StepTracing.PIPELINE, r.getPipeline());
+        try (Scope scope = span.makeCurrent()) {
+            submit(r);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void submit(JobRequest r) {
         JobSubmission s = new JobSubmission(r.getTenant(), r.getRequestId(), r.getPipeline(), r.getInputsMap(),
             r.getParamsMap(), r.getTimeoutMs(), r.getTraceparent());
         try {

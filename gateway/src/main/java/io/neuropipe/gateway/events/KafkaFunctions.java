@@ -9,6 +9,7 @@ import io.neuropipe.gateway.feed.JobFeed;
 import io.neuropipe.gateway.job.PartialOutputs;
 import io.neuropipe.proto.v1.JobEvent;
 import io.neuropipe.proto.v1.JobRequest;
+import io.neuropipe.runtime.trace.JobMdc;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -36,7 +37,9 @@ class KafkaFunctions {
                     new FeedEvent.Chunk(event.getPartial().getArtifact(), event.getPartial().getIndex(),
                         event.getPartial().getText())));
             } else {
-                handler.handle(event);
+                try (JobMdc mdc = JobMdc.put(event.getJobId(), event.getTraceparent())) {
+                    handler.handle(event);
+                }
             }
         };
     }

@@ -6,11 +6,16 @@ import java.time.Instant;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.neuropipe.runtime.trace.JobMdc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Job counters and end-to-end latency, tagged by pipeline and outcome. */
+/** Job counters and end-to-end latency, tagged by pipeline and outcome; a log line per finished job. */
 @Component
 public class JobMetrics {
+
+    private static final Logger log = LoggerFactory.getLogger(JobMetrics.class);
 
     private final MeterRegistry registry;
 
@@ -27,10 +32,14 @@ public class JobMetrics {
     }
 
     public void finished(JobRow job, JobState state, Instant at) {
+        Duration took = Duration.between(job.created(), at);
         Timer.builder("neuropipe.gateway.jobs.duration")
             .description("Time from a job's creation to its final state")
             .tags("pipeline", job.pipeline(), "status", state.name())
             .publishPercentileHistogram()
-            .register(registry).record(Duration.between(job.created(), at));
+            .register(registry).record(took);
+        try (JobMdc mdc = JobMdc.put(job.id().toString(), job.traceparent())) {
+            log.info("Job {} ({}) {} after {} ms", job.id(), job.pipeline(), state, took.toMillis());
+        }
     }
 }

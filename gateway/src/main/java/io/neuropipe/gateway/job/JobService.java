@@ -17,6 +17,7 @@ import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.ErrorCode;
 import io.neuropipe.proto.v1.StepEnvelope;
 import io.neuropipe.runtime.blob.ClaimCheck;
+import io.neuropipe.runtime.trace.StepTracing;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -85,7 +86,7 @@ public class JobService {
         }
         files.forEach(f -> claimCheck.store().put(jobId, f.mediaType(), f.content()));
         outbox.append(new OutboxMessage(properties.topics().step(pipeline.route().getStep()), jobId,
-            envelope(job, pipeline, inputs).toByteArray()));
+            envelope(job, pipeline, inputs).toByteArray(), Map.of(StepTracing.TRACEPARENT_HEADER, job.traceparent())));
         metrics.created(pipeline.name(), true);
         return new SubmittedJob(job.id(), job.state(), true);
     }
@@ -141,7 +142,7 @@ public class JobService {
     private JobRow newJob(JobSubmission s, PipelineSpec pipeline, String tenant, JobState state, String code,
                           String message, Instant now, Instant deadline) {
         return new JobRow(jobId(s), tenant, s.hasRequestId() ? s.requestId() : null, pipeline.name(), state,
-            pipeline.route(), pipeline.leafIds(), s.params(), Traceparents.childOf(s.traceparent()), code, message,
+            pipeline.route(), pipeline.leafIds(), s.params(), Traceparents.forJob(s.traceparent()), code, message,
             now, now, state.terminal() ? now : null, deadline);
     }
 

@@ -9,11 +9,13 @@ import io.neuropipe.gateway.relay.OutboxMessage;
 import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.JobEvent;
 import io.neuropipe.proto.v1.JobStatusChange;
+import io.neuropipe.runtime.trace.StepTracing;
 import org.springframework.stereotype.Component;
 
 /**
  * Job status events for Kafka-only clients, keyed by job id on the results topic. The record
- * header {@code request_id} repeats the client's request id when the job had one.
+ * header {@code request_id} repeats the client's request id when the job had one; {@code traceparent}
+ * carries the job's trace.
  */
 @Component
 public class StatusEvents {
@@ -57,6 +59,9 @@ public class StatusEvents {
         Map<String, String> headers = new HashMap<>();
         if (requestId != null && !requestId.isBlank()) {
             headers.put(REQUEST_ID_HEADER, requestId);
+        }
+        if (traceparent != null && !traceparent.isBlank()) {
+            headers.put(StepTracing.TRACEPARENT_HEADER, traceparent);
         }
         return new OutboxMessage(topic, jobId, event.toByteArray(), headers);
     }

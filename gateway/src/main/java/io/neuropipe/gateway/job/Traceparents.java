@@ -4,6 +4,8 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
+import io.neuropipe.runtime.trace.Tracing;
+
 /** W3C trace context {@code traceparent} values. */
 public final class Traceparents {
 
@@ -11,6 +13,15 @@ public final class Traceparents {
     private static final HexFormat HEX = HexFormat.of();
 
     private Traceparents() {
+    }
+
+    /**
+     * A new job's trace context: the current span's (the HTTP request, or the Kafka request being
+     * consumed) when tracing records one, else a new span id in the caller's trace ({@link #childOf}).
+     */
+    public static String forJob(String callerTraceparent) {
+        String current = Tracing.currentTraceparent();
+        return current != null ? current : childOf(callerTraceparent);
     }
 
     /** A new span in the caller's trace when {@code parent} is a valid traceparent, else in a new sampled trace. */

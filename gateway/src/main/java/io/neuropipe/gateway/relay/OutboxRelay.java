@@ -30,14 +30,16 @@ public class OutboxRelay implements SmartLifecycle {
     private final Outbox outbox;
     private final OutboxSignal signal;
     private final KafkaPublisher publisher;
+    private final OutboxTracing tracing;
     private final TransactionTemplate tx;
     private final GatewayProperties.Relay config;
     private final List<Runnable> sweepTasks;
     private volatile Thread thread;
 
-    public OutboxRelay(Outbox outbox, OutboxSignal signal, KafkaPublisher publisher, TransactionTemplate tx,
-                       GatewayProperties properties, List<SweepTask> sweepTasks) {
+    public OutboxRelay(Outbox outbox, OutboxSignal signal, KafkaPublisher publisher, OutboxTracing tracing,
+                       TransactionTemplate tx, GatewayProperties properties, List<SweepTask> sweepTasks) {
         this.outbox = outbox;
+        this.tracing = tracing;
         this.signal = signal;
         this.publisher = publisher;
         this.tx = tx;
@@ -110,14 +112,27 @@ public class OutboxRelay implements SmartLifecycle {
     private int publishBatch() {
         List<OutboxMessage> batch = outbox.take(config.batchSize());
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-        for (OutboxMessage m : batch) {
-            acks.add(publisher.send(m));
+        List<OutboxTracing.Publish> spans = new ArrayList<>(batch.size());
+        RuntimeException failure = null;
+        try {
+            for (OutboxMessage m : batch) {
+                OutboxTracing.Publish publish = tracing.start(m);
+                spans.add(publish);
+                acks.add(publisher.send(publish.message()));
+            }
+            long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+            for (Future<RecordMetadata> ack : acks) {
+                await(ack, deadline);
+            }
+            return batch.size();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            for (OutboxTracing.Publish publish : spans) {
+                publish.end(failure);
+            }
         }
-        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
-        for (Future<RecordMetadata> ack : acks) {
-            await(ack, deadline);
-        }
-        return batch.size();
     }
 
     private static void await(Future<RecordMetadata> ack, long deadlineNanos) {

@@ -105,7 +105,7 @@ public final class MultimodalDecodingBenchmark {
                 Duration.ZERO, Duration.ZERO, true), new ExecutionProviders(threads), new SimpleMeterRegistry())) {
             PrunerProperties pp = new PrunerProperties("image-encoder", "none", 1 << 22, 2048);
             StepHandler prune = new PruneStep(new VisionEncoderEngine(models, pp), pp, List.of(new NoPruning(), new RandomPruning(),
-                new ClsTopKPruning(), new MustDropPruning(), new ZipVlPruning(), new DamroPruning()));
+                new ClsTopKPruning(), new MustDropPruning(), new ZipVlPruning(), new DamroPruning()), new SimpleMeterRegistry());
             DecoderProperties dp = new DecoderProperties("lm", "lm-embed", "vision-projector", "brain-projector", 32, 256, 256);
             LanguageModelEngine engine = new LanguageModelEngine(models, dp);
             MultimodalProperties mp = MultimodalProperties.defaults();

@@ -78,6 +78,7 @@ public class GenerateStep implements StepHandler {
             input.cancellation()));
         calls("encoder", plan.schedule()).increment(result.encoderCalls());
         calls("decoder", plan.schedule()).increment(result.decoderCalls());
+        skipped(plan.schedule()).increment(Math.max(0, steps - result.encoderCalls()));
         byte[] png = input.timings().postprocess(() -> PngWriter.encode(result.image(), spec.imageSize(), upscale));
         Map<String, String> provenance = new HashMap<>();
         provenance.put("generate.encoder", spec.encoderId());
@@ -102,6 +103,12 @@ public class GenerateStep implements StepHandler {
     private Counter calls(String half, String schedule) {
         return Counter.builder("neuropipe.generator.unet.calls").description("UNet half calls made by generations")
             .tag("half", half).tag("schedule", schedule).register(registry);
+    }
+
+    private Counter skipped(String schedule) {
+        return Counter.builder("neuropipe.generator.encoder.skipped")
+            .description("Denoising steps whose UNet encoder pass was skipped (features propagated from a key step)")
+            .baseUnit("steps").tag("schedule", schedule).register(registry);
     }
 
     /** The request's sampling plan; a bad parameter is an {@link InvalidInputException} naming it. */

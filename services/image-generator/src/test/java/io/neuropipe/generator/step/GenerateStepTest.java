@@ -77,6 +77,10 @@ class GenerateStepTest {
         StepOutput uniform = generate(COND, Map.of("steps", "12", "propagation", "uniform", "every", "5", "noise_injection", "false"));
         assertThat(uniform.provenance()).containsEntry("generate.key_steps", "0,5,10").containsEntry("generate.encoder_calls", "3")
             .containsEntry("generate.noise_injection", "false");
+        assertThat(REGISTRY.get("neuropipe.generator.encoder.skipped").tag("schedule", "uniform").counter().count())
+            .isGreaterThanOrEqualTo(9);
+        assertThat(REGISTRY.find("neuropipe.generator.encoder.skipped").tag("schedule", "off").counter())
+            .satisfiesAnyOf(c -> assertThat(c).isNull(), c -> assertThat(c.count()).isZero());
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.neuropipe.decoder.domain.Generation;
 import io.neuropipe.decoder.domain.GenerationRequest;
@@ -16,6 +15,7 @@ import io.neuropipe.decoder.domain.TextStreamer;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.engine.PromptInputs;
 import io.neuropipe.decoder.prefix.PrefillInput;
+import io.neuropipe.runtime.metrics.DecodingMetrics;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.ModelContractException;
 import io.neuropipe.runtime.model.ModelRepository;
@@ -30,7 +30,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class SpeculativeGenerator {
 
-    static final String ACCEPTED_LENGTH = "neuropipe.decoder.accepted.length";
 
     private final LanguageModelEngine engine;
     private final OnnxModel treeLm;
@@ -79,9 +78,7 @@ public class SpeculativeGenerator {
         PromptInputs prompt = PromptInputs.of(engine, request);
         Output out = new Output(request, new TextStreamer(ids -> engine.tokenizer().decode(ids, true)), onText);
         TokenHistory history = new TokenHistory(request.promptIds(), request.maxTokens());
-        DistributionSummary acceptedLength = DistributionSummary.builder(ACCEPTED_LENGTH)
-            .description("Tokens per speculative verification pass (accepted drafts + 1)").tag("proposer", proposer.name())
-            .register(registry);
+        DecodingMetrics.Proposer metrics = new DecodingMetrics(registry).proposer(proposer.name());
         int maxNodes = proposer.maxNodes(options);
         int[] drafted = new int[maxNodes];
         int[] accepted = new int[maxNodes];
@@ -110,7 +107,7 @@ public class SpeculativeGenerator {
                     out.generated, request.repetitionPenalty());
                 steps++;
                 acceptedDrafts += acceptance.acceptedDrafts();
-                acceptedLength.record(acceptance.path().length);
+                metrics.verified(tree.maxDepth(), acceptance.acceptedDrafts());
                 for (int d = 1; d <= tree.maxDepth(); d++) {
                     drafted[d - 1]++;
                     if (acceptance.acceptedDrafts() >= d) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.neuropipe.runtime.metrics.DecodingMetrics;
 import io.neuropipe.decoder.domain.Generation;
 import io.neuropipe.decoder.engine.Generator;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
@@ -88,7 +89,7 @@ class SpeculativeIdentityTest {
     @Test
     void medusaIsLosslessAndAcceptsDrafts() {
         assertThat(identicalTo("medusa")).isGreaterThan(1.5);
-        assertThat(registry.find(SpeculativeGenerator.ACCEPTED_LENGTH).tag("proposer", "medusa").summary().count()).isPositive();
+        assertThat(registry.find(DecodingMetrics.ACCEPTED_LENGTH).tag("proposer", "medusa").summary().count()).isPositive();
     }
 
     @Test

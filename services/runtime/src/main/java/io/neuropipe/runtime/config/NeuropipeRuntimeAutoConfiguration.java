@@ -4,9 +4,15 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.neuropipe.runtime.blob.ClaimCheck;
 import io.neuropipe.runtime.cancel.CancellationRegistry;
+import io.neuropipe.runtime.metrics.DecodingMetrics;
 import io.neuropipe.runtime.model.ExecutionProviders;
 import io.neuropipe.runtime.model.ModelRepository;
 import io.neuropipe.runtime.step.StepRunner;
+import io.neuropipe.runtime.trace.KafkaPathObservations;
+import io.neuropipe.runtime.trace.StepTracing;
+import io.neuropipe.runtime.trace.Tracing;
+import io.opentelemetry.api.OpenTelemetry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -16,7 +22,7 @@ import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 
-/** Beans every NeuroPipe service gets: the model repository and the step runner. */
+/** Beans every NeuroPipe service gets: the model repository, the step runner, tracing and shared meters. */
 @AutoConfiguration
 @EnableConfigurationProperties({OnnxRuntimeProperties.class, ModelRepositoryProperties.class, StepProperties.class})
 public class NeuropipeRuntimeAutoConfiguration {
@@ -42,7 +48,26 @@ public class NeuropipeRuntimeAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnClass(StreamBridge.class)
     StepRunner stepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry,
-                          ClaimCheck claimCheck, CancellationRegistry cancellations) {
-        return new StepRunner(bridge, props, bindings, registry, claimCheck, cancellations);
+                          ClaimCheck claimCheck, CancellationRegistry cancellations, Tracing tracing) {
+        return new StepRunner(bridge, props, bindings, registry, claimCheck, cancellations, new StepTracing(tracing));
+    }
+
+    /** Spans through the OpenTelemetry SDK Spring Boot configures; a no-op one when tracing is not on the classpath. */
+    @Bean
+    @ConditionalOnMissingBean
+    Tracing neuropipeTracing(ObjectProvider<OpenTelemetry> openTelemetry) {
+        return new Tracing(openTelemetry.getIfAvailable(OpenTelemetry::noop));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    KafkaPathObservations kafkaPathObservations() {
+        return new KafkaPathObservations();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DecodingMetrics decodingMetrics(MeterRegistry registry) {
+        return new DecodingMetrics(registry);
     }
 }

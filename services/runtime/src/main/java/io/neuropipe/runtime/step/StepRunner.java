@@ -21,6 +21,8 @@ import io.neuropipe.proto.v1.StepTiming;
 import io.neuropipe.runtime.blob.ClaimCheck;
 import io.neuropipe.runtime.cancel.CancellationRegistry;
 import io.neuropipe.runtime.config.StepProperties;
+import io.neuropipe.runtime.trace.StepSpan;
+import io.neuropipe.runtime.trace.StepTracing;
 import io.neuropipe.runtime.trace.TraceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +47,7 @@ import org.springframework.messaging.support.MessageBuilder;
 public final class StepRunner {
 
     private static final Logger log = LoggerFactory.getLogger(StepRunner.class);
-    public static final String TRACEPARENT_HEADER = "traceparent";
+    public static final String TRACEPARENT_HEADER = StepTracing.TRACEPARENT_HEADER;
 
     private final StreamBridge bridge;
     private final StepProperties props;
@@ -53,16 +55,18 @@ public final class StepRunner {
     private final MeterRegistry registry;
     private final ClaimCheck claimCheck;
     private final CancellationRegistry cancellations;
+    private final StepTracing tracing;
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
     public StepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry,
-                      ClaimCheck claimCheck, CancellationRegistry cancellations) {
+                      ClaimCheck claimCheck, CancellationRegistry cancellations, StepTracing tracing) {
         this.bridge = bridge;
         this.props = props;
         this.bindings = bindings;
         this.registry = registry;
         this.claimCheck = claimCheck;
         this.cancellations = cancellations;
+        this.tracing = tracing;
     }
 
     /** The consumer to register as a bean named after the step (binding {@code <step>-in-0}). */
@@ -82,7 +86,8 @@ public final class StepRunner {
             return;
         }
         RouteNode node = Routes.find(envelope.getRoute(), envelope.getCurrentStepId()).orElse(null);
-        TraceContext trace = TraceContext.parseOrNew(envelope.getTraceparent()).child();
+        StepSpan span = tracing.start(handler.step(), envelope, message.getHeaders());
+        TraceContext trace = span.context();
         MDC.put("job_id", envelope.getJobId());
         MDC.put("trace_id", trace.traceId());
         try {
@@ -103,6 +108,7 @@ public final class StepRunner {
             StepInput input = new StepInput(envelope, node, partialSink(envelope, node, trace), timings, claimCheck,
                 cancellations.token(envelope.getJobId()));
             StepOutput output = handler.handle(input);
+            tracing.output(output.provenance());
             output = new StepOutput(output.artifacts().stream().map(a -> claimCheck.offload(envelope.getJobId(), a)).toList(),
                 output.provenance());
             forward(envelope, node, output, trace);
@@ -138,6 +144,7 @@ public final class StepRunner {
             record(handler, "failed", start);
             throw new PermanentStepException(ErrorCode.INTERNAL, e.getMessage(), e);
         } finally {
+            span.end();
             MDC.remove("job_id");
             MDC.remove("trace_id");
         }
@@ -192,6 +199,7 @@ public final class StepRunner {
 
     private void publishFailure(StepEnvelope envelope, RouteNode node, TraceContext trace, ErrorCode code, String message,
                                 StepTiming timing) {
+        tracing.failure(code, message);
         JobEvent.Builder event = event(envelope, node, trace)
             .setFailure(StepFailure.newBuilder().setCode(code).setMessage(message == null ? code.name() : message));
         if (timing != null) {
@@ -238,6 +246,7 @@ public final class StepRunner {
     }
 
     private void record(StepHandler handler, String outcome, long startNanos) {
+        tracing.outcome(outcome);
         Timer.builder("neuropipe.step.duration").description("Time from receiving an envelope to publishing the step's outcome")
             .tag("step", handler.step()).tag("outcome", outcome).publishPercentileHistogram()
             .register(registry).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);

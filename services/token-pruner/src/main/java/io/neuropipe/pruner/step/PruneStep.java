@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.pruner.config.PrunerProperties;
 import io.neuropipe.pruner.domain.PrefillFlops;
@@ -58,11 +60,15 @@ public class PruneStep implements StepHandler {
     private final VisionEncoderEngine engine;
     private final PrunerProperties props;
     private final Map<String, PruningStrategy> strategies;
+    private final Map<String, DistributionSummary> keptRatios;
 
-    public PruneStep(VisionEncoderEngine engine, PrunerProperties props, List<PruningStrategy> strategies) {
+    public PruneStep(VisionEncoderEngine engine, PrunerProperties props, List<PruningStrategy> strategies, MeterRegistry registry) {
         this.engine = engine;
         this.props = props;
         this.strategies = strategies.stream().collect(Collectors.toMap(PruningStrategy::name, Function.identity()));
+        this.keptRatios = strategies.stream().collect(Collectors.toMap(PruningStrategy::name, s -> DistributionSummary
+            .builder("neuropipe.pruner.kept.ratio").description("Share of vision tokens kept (K / N) per pruned image")
+            .tag("strategy", s.name()).serviceLevelObjectives(0.1, 0.25, 0.5, 0.75, 0.9, 1.0).register(registry)));
     }
 
     @Override
@@ -89,6 +95,7 @@ public class PruneStep implements StepHandler {
         VisionTokens all = input.timings().inference(() -> engine.encode(pixels, preprocessor.size()));
         PruneResult result = input.timings().postprocess(() -> strategy.prune(all, input.params()));
         VisionTokens kept = result.kept();
+        keptRatios.get(name).record((double) kept.count() / all.count());
         List<Artifact> artifacts = new ArrayList<>(List.of(
             Artifact.newBuilder().setName("vision_tokens").setTensor(Tensors.ofFloats(kept.tokens(), kept.count(), kept.dim()))
                 .putMetadata("model", card.id()).putMetadata("grid", Integer.toString(all.grid())).build(),

@@ -54,6 +54,7 @@ class PruneStepTest {
     private static final Path ROOT = Path.of(System.getProperty("neuropipe.root", "../..")).resolve("models");
     private static ModelRepository models;
     private static PruneStep step;
+    private static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
 
     @BeforeAll
     static void load() {
@@ -61,7 +62,7 @@ class PruneStepTest {
             Duration.ZERO, true), new ExecutionProviders(OnnxRuntimeProperties.defaults()), new SimpleMeterRegistry());
         PrunerProperties props = new PrunerProperties("image-encoder", "none", 1 << 20, 1024);
         step = new PruneStep(new VisionEncoderEngine(models, props), props, List.of(new NoPruning(), new ClsTopKPruning(),
-            new RandomPruning(), new MustDropPruning(), new ZipVlPruning(), new DamroPruning()));
+            new RandomPruning(), new MustDropPruning(), new ZipVlPruning(), new DamroPruning()), METERS);
     }
 
     @AfterAll
@@ -114,6 +115,9 @@ class PruneStepTest {
         assertThat(named(out, "vision_tokens").getTensor().getShapeList()).containsExactly(64L, 64L);
         assertThat(out.provenance()).containsEntry("prune.kept_ratio", "0.2500").containsEntry("prune.flops_saved_ratio", "0.7544")
             .containsEntry("prune.param.ratio", "0.2500");
+        var kept = METERS.get("neuropipe.pruner.kept.ratio").tag("strategy", "cls-topk").summary();
+        assertThat(kept.count()).isPositive();
+        assertThat(kept.max()).isLessThanOrEqualTo(1.0);
     }
 
     @Test
