@@ -112,10 +112,28 @@ class LocalPipelinesEndToEndTest {
     }
 
     @Test
-    void brainDecodeAllFansOutToAnImageAndACaption() throws Exception {
-        JsonNode job = run("brain-decode-all", Map.of("eeg", eegJson()), Map.of("steps", 10));
+    void brainDecodeAllFansOutToGalleryHitsAnImageAndACaption() throws Exception {
+        JsonNode job = run("brain-decode-all", Map.of("eeg", eegJson()), Map.of("steps", 10, "k", 3));
         assertPng(job.path("results").path("image"));
         assertThat(job.path("results").path("caption").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+        assertThat(job.path("steps").values().stream().map(st -> st.path("id").asString()).toList())
+            .containsExactly("encode", "retrieve", "generate", "decode");
+
+        JsonNode retrieval = JSON.readTree(job.path("results").path("retrieval").asString());
+        assertThat(retrieval.path("gallery").asString()).isEqualTo("zoo");
+        JsonNode hits = retrieval.path("hits");
+        assertThat(hits.size()).as(retrieval.toString()).isEqualTo(3);
+        for (JsonNode hit : hits) {
+            assertThat(hit.path("label").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+            assertThat(hit.path("score").asDouble()).isBetween(-1.0, 1.0);
+        }
+        assertThat(hits.get(0).path("score").asDouble()).isGreaterThanOrEqualTo(hits.get(2).path("score").asDouble());
+        assertThat(job.path("results").path("retrieval_scores").path("shape").toString()).isEqualTo("[3]");
+        assertPng(job.path("results").path("retrieved"));
+        HttpResponse<byte[]> thumbnail = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+            + hits.get(0).path("thumbnail").asString())).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(thumbnail.statusCode()).isEqualTo(200);
+        assertThat(ImageIO.read(new ByteArrayInputStream(thumbnail.body()))).as("the best hit's thumbnail").isNotNull();
     }
 
     @Test
@@ -190,6 +208,8 @@ class LocalPipelinesEndToEndTest {
                 assertThat(e.getStatus().getStatus()).as(e.getJobId() + ": " + e.getStatus().getReason()).isEqualTo(JobStatus.JOB_DONE);
                 assertThat(e.getStatus().getArtifactsList()).isNotEmpty();
             });
+            assertThat(done.get("brain-decode-all").getStatus().getArtifactsList()).extracting(Artifact::getName)
+                .contains("retrieval", "retrieved", "image", "caption");
         }
     }
 
@@ -289,7 +309,7 @@ class LocalPipelinesEndToEndTest {
     }
 
     @Test
-    void theWebConsoleRunsBrainDecodeAllAndShowsTheImageAndCaption(@TempDir Path profile) {
+    void theWebConsoleRunsBrainDecodeAllAndShowsTheImageCaptionAndGalleryHits(@TempDir Path profile) {
         Path chromium = Path.of("/usr/bin/chromium");
         Path driver = Path.of("/usr/bin/chromedriver");
         Assumptions.assumeTrue(java.nio.file.Files.isExecutable(chromium) && java.nio.file.Files.isExecutable(driver),
@@ -314,6 +334,11 @@ class LocalPipelinesEndToEndTest {
             assertThat(browser.findElement(By.id("caption")).getText()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
             wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
                 "const i = document.getElementById('image'); return i.complete ? i.naturalWidth : 0;")).intValue() > 0);
+            wait.until(d -> d.findElements(By.cssSelector("#retrieval figcaption")).size() == 5);
+            assertThat(browser.findElements(By.cssSelector("#retrieval figcaption")))
+                .allSatisfy(c -> assertThat(c.getText()).matches("\\d+\\. .+ \\(-?\\d\\.\\d{3}\\)").satisfies(LocalPipelinesEndToEndTest::namesAShape));
+            wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                "const i = document.querySelector('#retrieval img'); return i.complete ? i.naturalWidth : 0;")).intValue() > 0);
             assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
         } finally {
             browser.quit();
