@@ -100,8 +100,8 @@ class LocalPipelinesEndToEndTest {
         assertThat(get("/actuator/health").path("status").asString()).isEqualTo("UP");
         List<String> names = new ArrayList<>();
         get("/v1/pipelines").path("pipelines").forEach(p -> names.add(p.path("name").asString()));
-        assertThat(names).contains("eeg-encode", "eeg-to-image", "eeg-to-caption", "brain-decode-all", "fmri-to-image", "image-caption",
-            "text-generate");
+        assertThat(names).contains("eeg-encode", "eeg-to-image", "eeg-to-caption", "brain-decode-all", "fmri-to-image",
+            "eeg-retrieve", "fmri-retrieve", "image-caption", "text-generate");
     }
 
     @Test
@@ -280,11 +280,25 @@ class LocalPipelinesEndToEndTest {
     @Test
     void fmriToImageFromAnUploadedVoxelVectorOfARegisteredSubject() throws Exception {
         assertThat(get("/v1/subjects").toString()).contains("\"id\":\"subj01\"", "\"voxel_count\":2642");
+        JsonNode job = runWithUploadedVoxels("fmri-to-image", "{\"subject\":\"subj01\",\"steps\":8}");
+        assertPng(job.path("results").path("image"));
+    }
+
+    @Test
+    void fmriRetrieveFromAnUploadedVoxelVectorOfARegisteredSubject() throws Exception {
+        JsonNode job = runWithUploadedVoxels("fmri-retrieve", "{\"subject\":\"subj01\",\"k\":2}");
+        JsonNode hits = JSON.readTree(job.path("results").path("retrieval").asString()).path("hits");
+        assertThat(hits.size()).as(job.toString()).isEqualTo(2);
+        assertThat(hits.get(0).path("label").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+    }
+
+    /** Uploads trial 0 of the subj01 sample betas as an .npy file to an fMRI pipeline and waits for the job. */
+    private static JsonNode runWithUploadedVoxels(String pipeline, String params) throws Exception {
         float[] voxels = Samples.npyRow("fmri_subj01_betas.npy", 0);
         String boundary = "e2e" + UUID.randomUUID();
         var form = new java.io.ByteArrayOutputStream();
-        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"pipeline\"\r\n\r\nfmri-to-image\r\n--" + boundary
-            + "\r\nContent-Disposition: form-data; name=\"params\"\r\n\r\n{\"subject\":\"subj01\",\"steps\":8}\r\n--" + boundary
+        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"pipeline\"\r\n\r\n" + pipeline + "\r\n--" + boundary
+            + "\r\nContent-Disposition: form-data; name=\"params\"\r\n\r\n" + params + "\r\n--" + boundary
             + "\r\nContent-Disposition: form-data; name=\"fmri\"; filename=\"subj01.npy\"\r\nContent-Type: application/octet-stream"
             + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         form.write(Samples.npy(voxels));
@@ -293,8 +307,7 @@ class LocalPipelinesEndToEndTest {
             .header("content-type", "multipart/form-data; boundary=" + boundary)
             .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
-        JsonNode job = awaitDone(JSON.readTree(created.body()).path("id").asString());
-        assertPng(job.path("results").path("image"));
+        return awaitDone(JSON.readTree(created.body()).path("id").asString());
     }
 
     @Test
