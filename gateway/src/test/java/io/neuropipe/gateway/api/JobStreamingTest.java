@@ -241,6 +241,11 @@ class JobStreamingTest {
         assertThat(caption.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(new String(caption.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("a blue square");
 
+        HttpResponse<byte[]> retrieval = raw("/v1/jobs/" + id + "/artifacts/retrieval", "*/*");
+        assertThat(retrieval.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(GatewayTestSupport.JSON.readTree(retrieval.body()).path("hits").get(0).path("label").asString())
+            .isEqualTo("a blue square");
+
         JsonNode tensor = get(port, "/v1/jobs/" + id + "/artifacts/embedding").body();
         assertThat(tensor.path("name").asString()).isEqualTo("embedding");
         assertThat(tensor.path("datatype").asString()).isEqualTo("FP32");
