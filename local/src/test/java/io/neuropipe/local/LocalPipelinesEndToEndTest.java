@@ -100,8 +100,8 @@ class LocalPipelinesEndToEndTest {
         assertThat(get("/actuator/health").path("status").asString()).isEqualTo("UP");
         List<String> names = new ArrayList<>();
         get("/v1/pipelines").path("pipelines").forEach(p -> names.add(p.path("name").asString()));
-        assertThat(names).contains("eeg-encode", "eeg-to-image", "eeg-to-caption", "brain-decode-all", "fmri-to-image", "image-caption",
-            "text-generate");
+        assertThat(names).contains("eeg-encode", "eeg-to-image", "eeg-to-caption", "brain-decode-all", "fmri-to-image",
+            "eeg-retrieve", "fmri-retrieve", "image-caption", "text-generate");
     }
 
     @Test
@@ -112,10 +112,28 @@ class LocalPipelinesEndToEndTest {
     }
 
     @Test
-    void brainDecodeAllFansOutToAnImageAndACaption() throws Exception {
-        JsonNode job = run("brain-decode-all", Map.of("eeg", eegJson()), Map.of("steps", 10));
+    void brainDecodeAllFansOutToGalleryHitsAnImageAndACaption() throws Exception {
+        JsonNode job = run("brain-decode-all", Map.of("eeg", eegJson()), Map.of("steps", 10, "k", 3));
         assertPng(job.path("results").path("image"));
         assertThat(job.path("results").path("caption").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+        assertThat(job.path("steps").values().stream().map(st -> st.path("id").asString()).toList())
+            .containsExactly("encode", "retrieve", "generate", "decode");
+
+        JsonNode retrieval = JSON.readTree(job.path("results").path("retrieval").asString());
+        assertThat(retrieval.path("gallery").asString()).isEqualTo("zoo");
+        JsonNode hits = retrieval.path("hits");
+        assertThat(hits.size()).as(retrieval.toString()).isEqualTo(3);
+        for (JsonNode hit : hits) {
+            assertThat(hit.path("label").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+            assertThat(hit.path("score").asDouble()).isBetween(-1.0, 1.0);
+        }
+        assertThat(hits.get(0).path("score").asDouble()).isGreaterThanOrEqualTo(hits.get(2).path("score").asDouble());
+        assertThat(job.path("results").path("retrieval_scores").path("shape").toString()).isEqualTo("[3]");
+        assertPng(job.path("results").path("retrieved"));
+        HttpResponse<byte[]> thumbnail = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+            + hits.get(0).path("thumbnail").asString())).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(thumbnail.statusCode()).isEqualTo(200);
+        assertThat(ImageIO.read(new ByteArrayInputStream(thumbnail.body()))).as("the best hit's thumbnail").isNotNull();
     }
 
     @Test
@@ -190,6 +208,8 @@ class LocalPipelinesEndToEndTest {
                 assertThat(e.getStatus().getStatus()).as(e.getJobId() + ": " + e.getStatus().getReason()).isEqualTo(JobStatus.JOB_DONE);
                 assertThat(e.getStatus().getArtifactsList()).isNotEmpty();
             });
+            assertThat(done.get("brain-decode-all").getStatus().getArtifactsList()).extracting(Artifact::getName)
+                .contains("retrieval", "retrieved", "image", "caption");
         }
     }
 
@@ -260,11 +280,25 @@ class LocalPipelinesEndToEndTest {
     @Test
     void fmriToImageFromAnUploadedVoxelVectorOfARegisteredSubject() throws Exception {
         assertThat(get("/v1/subjects").toString()).contains("\"id\":\"subj01\"", "\"voxel_count\":2642");
+        JsonNode job = runWithUploadedVoxels("fmri-to-image", "{\"subject\":\"subj01\",\"steps\":8}");
+        assertPng(job.path("results").path("image"));
+    }
+
+    @Test
+    void fmriRetrieveFromAnUploadedVoxelVectorOfARegisteredSubject() throws Exception {
+        JsonNode job = runWithUploadedVoxels("fmri-retrieve", "{\"subject\":\"subj01\",\"k\":2}");
+        JsonNode hits = JSON.readTree(job.path("results").path("retrieval").asString()).path("hits");
+        assertThat(hits.size()).as(job.toString()).isEqualTo(2);
+        assertThat(hits.get(0).path("label").asString()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
+    }
+
+    /** Uploads trial 0 of the subj01 sample betas as an .npy file to an fMRI pipeline and waits for the job. */
+    private static JsonNode runWithUploadedVoxels(String pipeline, String params) throws Exception {
         float[] voxels = Samples.npyRow("fmri_subj01_betas.npy", 0);
         String boundary = "e2e" + UUID.randomUUID();
         var form = new java.io.ByteArrayOutputStream();
-        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"pipeline\"\r\n\r\nfmri-to-image\r\n--" + boundary
-            + "\r\nContent-Disposition: form-data; name=\"params\"\r\n\r\n{\"subject\":\"subj01\",\"steps\":8}\r\n--" + boundary
+        form.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"pipeline\"\r\n\r\n" + pipeline + "\r\n--" + boundary
+            + "\r\nContent-Disposition: form-data; name=\"params\"\r\n\r\n" + params + "\r\n--" + boundary
             + "\r\nContent-Disposition: form-data; name=\"fmri\"; filename=\"subj01.npy\"\r\nContent-Type: application/octet-stream"
             + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         form.write(Samples.npy(voxels));
@@ -273,8 +307,7 @@ class LocalPipelinesEndToEndTest {
             .header("content-type", "multipart/form-data; boundary=" + boundary)
             .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
-        JsonNode job = awaitDone(JSON.readTree(created.body()).path("id").asString());
-        assertPng(job.path("results").path("image"));
+        return awaitDone(JSON.readTree(created.body()).path("id").asString());
     }
 
     @Test
@@ -289,7 +322,7 @@ class LocalPipelinesEndToEndTest {
     }
 
     @Test
-    void theWebConsoleRunsBrainDecodeAllAndShowsTheImageAndCaption(@TempDir Path profile) {
+    void theWebConsoleRunsBrainDecodeAllAndShowsTheImageCaptionAndGalleryHits(@TempDir Path profile) {
         Path chromium = Path.of("/usr/bin/chromium");
         Path driver = Path.of("/usr/bin/chromedriver");
         Assumptions.assumeTrue(java.nio.file.Files.isExecutable(chromium) && java.nio.file.Files.isExecutable(driver),
@@ -314,6 +347,11 @@ class LocalPipelinesEndToEndTest {
             assertThat(browser.findElement(By.id("caption")).getText()).satisfies(LocalPipelinesEndToEndTest::namesAShape);
             wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
                 "const i = document.getElementById('image'); return i.complete ? i.naturalWidth : 0;")).intValue() > 0);
+            wait.until(d -> d.findElements(By.cssSelector("#retrieval figcaption")).size() == 5);
+            assertThat(browser.findElements(By.cssSelector("#retrieval figcaption")))
+                .allSatisfy(c -> assertThat(c.getText()).matches("\\d+\\. .+ \\(-?\\d\\.\\d{3}\\)").satisfies(LocalPipelinesEndToEndTest::namesAShape));
+            wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                "const i = document.querySelector('#retrieval img'); return i.complete ? i.naturalWidth : 0;")).intValue() > 0);
             assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
         } finally {
             browser.quit();

@@ -28,8 +28,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /v1/jobs/{id}/artifacts/{name}}: one artifact of a job in its own media type: images
- * as image/png (or image/jpeg), text as text/plain, tensors as OIP v2 JSON or, with
- * {@code ?format=npy} or {@code Accept: application/x-npy}, as a NumPy .npy file. {@code name} is
+ * as image/png (or image/jpeg), text as text/plain (application/json where its metadata says so),
+ * tensors as OIP v2 JSON or, with {@code ?format=npy} or {@code Accept: application/x-npy}, as a
+ * NumPy .npy file. {@code name} is
  * an artifact name, or {@code <step id>.<name>} where several steps produced the same name; a job's
  * inputs are served too ({@code input.<name>} when a step's output has the same name), uploaded
  * files in their own media type. Artifacts stored by claim check are read back from the blob store
@@ -61,8 +62,7 @@ class ArtifactController {
         return switch (a.getValueCase()) {
             case PNG -> ResponseEntity.ok().contentType(ImageFormats.isJpeg(a.getPng()) ? MediaType.IMAGE_JPEG
                 : MediaType.IMAGE_PNG).body(a.getPng().toByteArray());
-            case TEXT -> ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
-                .body(a.getText().getBytes(StandardCharsets.UTF_8));
+            case TEXT -> ResponseEntity.ok().contentType(textType(a)).body(a.getText().getBytes(StandardCharsets.UTF_8));
             case TENSOR -> tensor(a, npy);
             case BLOB -> ResponseEntity.ok().contentType(mediaType(a.getBlob().getMediaType())).body(read(a, id, name));
             default -> throw new ArtifactNotFoundException(id, name);
@@ -115,6 +115,12 @@ class ArtifactController {
         }
         return all.stream().findFirst().or(() -> jobs.inputs(job.id()).stream()
             .filter(a -> a.getName().equals(name) || ("input." + a.getName()).equals(name)).findFirst());
+    }
+
+    /** JSON text (the retrieve step's {@code retrieval}) says so in its metadata; other text is plain. */
+    private static MediaType textType(Artifact a) {
+        return MediaType.APPLICATION_JSON_VALUE.equals(a.getMetadataOrDefault(ArtifactJson.CONTENT_TYPE, ""))
+            ? MediaType.APPLICATION_JSON : new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
     }
 
     private static MediaType mediaType(String type) {

@@ -87,7 +87,7 @@ class JobApiTest {
         assertThat(eeg.path("shape").values().stream().map(JsonNode::asLong).toList()).containsExactly(63L, 250L);
         assertThat(all.path("route").path("step").asString()).isEqualTo("encode");
         assertThat(all.path("route").path("next").values().stream().map(n -> n.path("id").asString()).toList())
-            .containsExactly("generate", "decode");
+            .containsExactly("retrieve", "generate", "decode");
     }
 
     @Test
@@ -173,7 +173,7 @@ class JobApiTest {
         assertThat(env.getCurrentStepId()).isEqualTo("encode");
         assertThat(env.getAttempt()).isEqualTo(1);
         assertThat(env.getRoute().getStep()).isEqualTo("encode");
-        assertThat(env.getRoute().getNextList()).extracting(n -> n.getId()).containsExactly("generate", "decode");
+        assertThat(env.getRoute().getNextList()).extracting(n -> n.getId()).containsExactly("retrieve", "generate", "decode");
         assertThat(env.getTraceparent()).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
         assertThat(env.getParamsMap()).containsEntry("temperature", "0.7").containsEntry("greedy", "true");
         assertThat(env.getDeadlineEpochMs() - env.getCreatedEpochMs()).isEqualTo(5000);
@@ -193,7 +193,7 @@ class JobApiTest {
         assertThat(job.path("status").asString()).isEqualTo("PENDING");
         assertThat(job.path("pipeline").asString()).isEqualTo("brain-decode-all");
         assertThat(job.path("steps").values().stream().map(s -> s.path("id").asString() + ":" + s.path("status").asString()))
-            .containsExactly("encode:PENDING", "generate:PENDING", "decode:PENDING");
+            .containsExactly("encode:PENDING", "retrieve:PENDING", "generate:PENDING", "decode:PENDING");
         assertThat(job.path("created").asString()).isNotBlank();
     }
 

@@ -107,6 +107,13 @@ class JobStreamingTest {
             && e.data().path("status").asString().equals(status);
     }
 
+    /** The retrieve step's JSON hits, as the neural encoder writes them. */
+    static Artifact retrieval(String label) {
+        return Artifact.newBuilder().setName("retrieval").putMetadata("content_type", "application/json")
+            .setText("{\"gallery\":\"zoo\",\"version\":1,\"hits\":[{\"rank\":1,\"id\":3,\"label\":\"" + label
+                + "\",\"score\":0.8,\"thumbnail\":\"/v1/galleries/zoo/entries/3/thumbnail\"}]}").build();
+    }
+
     static Tensor embedding() {
         return Tensor.newBuilder().setDtype(DataType.FP32).addShape(1).addShape(2)
             .setRawData(ByteString.copyFrom(new byte[] {0, 0, (byte) 0x80, 0x3F, 0, 0, 0, 0x40})).build();
@@ -122,6 +129,7 @@ class JobStreamingTest {
             SseClient.Event encoded = early.await(e -> step(e, "encode", "DONE"));
             assertThat(encoded.data().path("provenance").path("models").get(0).path("name").asString())
                 .isEqualTo("encode-model");
+            early.await(e -> step(e, "retrieve", "STARTED"));
             early.await(e -> step(e, "generate", "STARTED"));
             early.await(e -> step(e, "decode", "STARTED"));
 
@@ -139,11 +147,14 @@ class JobStreamingTest {
                 publish(chunk(id, 2, " on black"));
                 publish(result(id, "generate", true, Artifact.newBuilder().setName("image").setPng(ByteString.copyFrom(PNG)).build()));
                 publish(result(id, "decode", true, Artifact.newBuilder().setName("caption").setText("a red circle on black").build()));
+                publish(result(id, "retrieve", true, retrieval("a red circle")));
                 for (SseClient client : new SseClient[] {early, late}) {
                     assertThat(client.await(e -> e.name().equals("chunk")).data().path("text").asString()).isEqualTo(" on black");
+                    client.await(e -> step(e, "retrieve", "DONE"));
                     SseClient.Event end = client.await(e -> e.name().equals("job"));
                     assertThat(end.data().path("status").asString()).isEqualTo("DONE");
                     assertThat(end.data().path("results").path("caption").asString()).isEqualTo("a red circle on black");
+                    assertThat(end.data().path("results").path("retrieval").asString()).contains("\"label\":\"a red circle\"");
                 }
                 awaitEnd(late);
                 assertThat(late.drain()).noneMatch(e -> e.name().equals("chunk") || e.name().equals("job"));
@@ -219,6 +230,7 @@ class JobStreamingTest {
         publish(result(id, "encode", false, Artifact.newBuilder().setName("embedding").setTensor(embedding()).build()));
         publish(result(id, "generate", true, Artifact.newBuilder().setName("image").setPng(ByteString.copyFrom(PNG)).build()));
         publish(result(id, "decode", true, Artifact.newBuilder().setName("caption").setText("a blue square").build()));
+        publish(result(id, "retrieve", true, retrieval("a blue square")));
         awaitJson(port, "/v1/jobs/" + id, j -> j.path("status").asString().equals("DONE"));
 
         HttpResponse<byte[]> image = raw("/v1/jobs/" + id + "/artifacts/image", "*/*");
@@ -228,6 +240,11 @@ class JobStreamingTest {
         HttpResponse<byte[]> caption = raw("/v1/jobs/" + id + "/artifacts/caption", "*/*");
         assertThat(caption.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(new String(caption.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("a blue square");
+
+        HttpResponse<byte[]> retrieval = raw("/v1/jobs/" + id + "/artifacts/retrieval", "*/*");
+        assertThat(retrieval.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(GatewayTestSupport.JSON.readTree(retrieval.body()).path("hits").get(0).path("label").asString())
+            .isEqualTo("a blue square");
 
         JsonNode tensor = get(port, "/v1/jobs/" + id + "/artifacts/embedding").body();
         assertThat(tensor.path("name").asString()).isEqualTo("embedding");

@@ -36,6 +36,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -51,7 +52,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The web console in headless Chromium (Debian's {@code chromium} + {@code chromium-driver}),
  * against the gateway on real Kafka and PostgreSQL, with this test playing the services: the page
  * runs brain-decode-all on a sample EEG trial and shows the stages, the caption as it streams, the
- * generated image and the provenance.
+ * generated image, the retrieved gallery images with their labels and the provenance.
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "spring.config.name=gateway")
@@ -162,9 +163,26 @@ class ConsoleBrowserTest {
 
             publish(result(id, "decode", "llm-decoder", true, Map.of("decode.model", "lm/1", "decode.new_tokens", "3"),
                 Artifact.newBuilder().setName("caption").setText("a small blue triangle").build()));
+            wait.until(d -> stage(d, "decode").equals("DONE"));
+            assertThat(browser.findElement(By.id("job-status")).getText()).as("retrieve has not reported")
+                .isEqualTo("RUNNING");
+
+            // thumbnails are gateway paths the page fetches with its key; a served sample stands in for a gallery's
+            String retrieval = "{\"gallery\":\"zoo\",\"version\":1,\"hits\":["
+                + "{\"rank\":1,\"id\":2,\"label\":\"a small blue triangle\",\"score\":0.912,\"thumbnail\":\"/v1/samples/stim_01.png\"},"
+                + "{\"rank\":2,\"id\":5,\"label\":\"a large red star\",\"score\":0.5,\"thumbnail\":\"/v1/samples/stim_00.png\"}]}";
+            publish(result(id, "retrieve", "neural-encoder", true, Map.of("retrieve.gallery", "zoo", "retrieve.k", "2"),
+                Artifact.newBuilder().setName("retrieval").setText(retrieval).putMetadata("content_type", "application/json").build(),
+                Artifact.newBuilder().setName("retrieved").setPng(ByteString.copyFrom(png)).putMetadata("label", "a small blue triangle")
+                    .build()));
             wait.until(d -> d.findElement(By.id("job-status")).getText().equals("DONE"));
             assertThat(browser.findElement(By.id("caption")).getText()).isEqualTo("a small blue triangle");
-            wait.until(d -> d.findElements(By.cssSelector("#provenance tbody tr")).size() == 3);
+            wait.until(d -> d.findElements(By.cssSelector("#retrieval figure")).size() == 2);
+            assertThat(browser.findElements(By.cssSelector("#retrieval figcaption")).stream().map(WebElement::getText))
+                .containsExactly("1. a small blue triangle (0.912)", "2. a large red star (0.500)");
+            wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                "const i = document.querySelector('#retrieval img'); return i.complete ? i.naturalWidth : 0;")).intValue() > 0);
+            wait.until(d -> d.findElements(By.cssSelector("#provenance tbody tr")).size() == 4);
             String encodeRow = browser.findElement(By.cssSelector("#provenance tr[data-step='encode']")).getText();
             assertThat(encodeRow).contains("neural-encoder").contains("eeg-encoder/1").contains("c0ffeec0ffee");
             assertThat(browser.findElement(By.cssSelector("#provenance tr[data-step='decode']")).getText())

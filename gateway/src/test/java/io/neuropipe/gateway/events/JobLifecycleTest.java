@@ -43,6 +43,8 @@ import tools.jackson.databind.JsonNode;
 class JobLifecycleTest {
 
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13};
+    private static final String RETRIEVAL = "{\"gallery\":\"zoo\",\"version\":1,\"hits\":[{\"rank\":1,\"id\":7,"
+        + "\"label\":\"a red circle\",\"score\":0.91,\"thumbnail\":\"/v1/galleries/zoo/entries/7/thumbnail\"}]}";
 
     private static KafkaConsumer<String, byte[]> encodeTopic;
     private static KafkaConsumer<String, byte[]> results;
@@ -118,12 +120,20 @@ class JobLifecycleTest {
             .isEqualTo(2);
 
         publish(result(id, "decode", true, Artifact.newBuilder().setName("caption").setText("a red circle").build()));
+        JsonNode twoOfThree = awaitJson(port, "/v1/jobs/" + id, j -> j.path("results").has("caption"));
+        assertThat(twoOfThree.path("status").asString()).as("the retrieve leaf has not reported").isEqualTo("RUNNING");
+
+        publish(result(id, "retrieve", true, Artifact.newBuilder().setName("retrieval").setText(RETRIEVAL)
+                .putMetadata("content_type", "application/json").build(),
+            Artifact.newBuilder().setName("retrieved").setPng(ByteString.copyFrom(PNG)).putMetadata("label", "a red circle").build()));
         JsonNode done = awaitJson(port, "/v1/jobs/" + id, j -> j.path("status").asString().equals("DONE"));
 
         assertThat(done.path("finished").asString()).isNotBlank();
         assertThat(done.path("results").path("caption").asString()).as(done.toString()).isEqualTo("a red circle");
         assertThat(done.path("results").path("image").path("contentType").asString()).isEqualTo("image/png");
         assertThat(Base64.getDecoder().decode(done.path("results").path("image").path("base64").asString())).isEqualTo(PNG);
+        assertThat(done.path("results").path("retrieval").asString()).isEqualTo(RETRIEVAL);
+        assertThat(done.path("results").path("retrieved").path("contentType").asString()).isEqualTo("image/png");
         assertThat(done.path("results").has("embedding")).isFalse();
         assertThat(done.has("partial")).isFalse();
         JsonNode encode = done.path("steps").get(0);
@@ -135,7 +145,7 @@ class JobLifecycleTest {
         assertThat(encode.path("provenance").path("raw").path("model").asString()).isEqualTo("encode-model/1");
         assertThat(encode.path("provenance").path("models").get(0).path("name").asString()).isEqualTo("encode-model");
         assertThat(done.path("models").findValuesAsString("name"))
-            .containsExactlyInAnyOrder("encode-model", "generate-model", "decode-model");
+            .containsExactlyInAnyOrder("encode-model", "retrieve-model", "generate-model", "decode-model");
         assertThat(done.path("durationMs").asLong()).isNotNegative();
 
         JobEvent status = JobEvent.parseFrom(await(results, rec -> id.equals(rec.key())).value());
@@ -144,7 +154,7 @@ class JobLifecycleTest {
         assertThat(status.getPipeline()).isEqualTo("brain-decode-all");
         assertThat(status.getStatus().getArtifactsList())
             .extracting(a -> a.getName() + "@" + a.getProducerStep())
-            .containsExactlyInAnyOrder("image@generate", "caption@decode");
+            .containsExactlyInAnyOrder("retrieval@retrieve", "retrieved@retrieve", "image@generate", "caption@decode");
         assertThat(status.getStatus().getArtifactsList()).filteredOn(a -> a.getName().equals("image"))
             .singleElement().satisfies(a -> assertThat(a.getPng().toByteArray()).isEqualTo(PNG));
     }
