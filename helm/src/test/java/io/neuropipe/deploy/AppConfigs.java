@@ -37,12 +37,18 @@ final class AppConfigs {
     }
 
     /** The destination of the app's single {@code *-in-0} binding. */
-    static String inputDestination(Map<String, Object> app) {
-        return Yamls.string(inputBinding(app), "destination");
+    /** The step topics an app consumes, in the order its config binds them. */
+    static List<String> inputDestinations(Map<String, Object> app) {
+        return inputBindings(app).stream().map(b -> Yamls.string(b, "destination")).toList();
     }
 
+    /** The one consumer group an app's step bindings share. */
     static String inputGroup(Map<String, Object> app) {
-        return Yamls.string(inputBinding(app), "group");
+        List<String> groups = inputBindings(app).stream().map(b -> Yamls.string(b, "group")).distinct().toList();
+        if (groups.size() != 1) {
+            throw new AssertionError("expected one consumer group, found " + groups);
+        }
+        return groups.get(0);
     }
 
     /** Every destination and DLQ an app binds. */
@@ -58,12 +64,12 @@ final class AppConfigs {
         return topics;
     }
 
-    private static Map<String, Object> inputBinding(Map<String, Object> app) {
+    private static List<Map<String, Object>> inputBindings(Map<String, Object> app) {
         Map<String, Object> bindings = Yamls.map(app, "spring.cloud.stream.bindings");
         List<String> inputs = bindings.keySet().stream().filter(k -> k.endsWith("-in-0")).toList();
-        if (inputs.size() != 1) {
-            throw new AssertionError("expected one input binding, found " + inputs);
+        if (inputs.isEmpty()) {
+            throw new AssertionError("expected an input binding, found none");
         }
-        return Yamls.map(bindings, inputs.get(0));
+        return inputs.stream().map(k -> Yamls.map(bindings, k)).toList();
     }
 }

@@ -205,13 +205,17 @@ class HelmChartTest {
             Map<String, Object> scaled = m.get("ScaledObject", PREFIX + service);
             assertThat(Yamls.string(scaled, "apiVersion")).isEqualTo("keda.sh/v1alpha1");
             assertThat(Yamls.string(scaled, "spec.scaleTargetRef.name")).isEqualTo(PREFIX + service);
-            Map<String, Object> trigger = Yamls.list(scaled, "spec.triggers").get(0);
-            assertThat(trigger).containsEntry("type", "kafka");
-            assertThat(Yamls.map(trigger, "metadata"))
-                .containsEntry("bootstrapServers", "neuropipe-kafka-bootstrap.kafka.svc:9092")
-                .containsEntry("topic", AppConfigs.inputDestination(apps.get(service)))
-                .containsEntry("consumerGroup", AppConfigs.inputGroup(apps.get(service)));
-            assertThat(Yamls.string(trigger, "authenticationRef.name")).isEqualTo("kafka-scram");
+            List<Map<String, Object>> triggers = Yamls.list(scaled, "spec.triggers");
+            // one lag trigger per step topic the service consumes
+            assertThat(triggers).extracting(t -> Yamls.string(t, "metadata.topic"))
+                .containsExactlyElementsOf(AppConfigs.inputDestinations(apps.get(service)));
+            for (Map<String, Object> trigger : triggers) {
+                assertThat(trigger).containsEntry("type", "kafka");
+                assertThat(Yamls.map(trigger, "metadata"))
+                    .containsEntry("bootstrapServers", "neuropipe-kafka-bootstrap.kafka.svc:9092")
+                    .containsEntry("consumerGroup", AppConfigs.inputGroup(apps.get(service)));
+                assertThat(Yamls.string(trigger, "authenticationRef.name")).isEqualTo("kafka-scram");
+            }
             // KEDA owns the replica count: a Deployment that set it would fight the HPA on every upgrade
             assertThat(Yamls.map(deployment(m, service), "spec")).doesNotContainKey("replicas");
         }
@@ -231,7 +235,12 @@ class HelmChartTest {
             Map<String, Object> app = apps.get(service);
             Map<String, Object> chart = Yamls.map(values, "services." + service);
             assertThat(chart.get("port")).as(service).isEqualTo(AppConfigs.port(app));
-            assertThat(Yamls.string(chart, "step.topic")).isEqualTo(AppConfigs.inputDestination(app));
+            List<String> chartTopics = new java.util.ArrayList<>(List.of(Yamls.string(chart, "step.topic")));
+            Object extra = Yamls.map(chart, "step").get("extraTopics");
+            if (extra instanceof List<?> more) {
+                more.forEach(t -> chartTopics.add(t.toString()));
+            }
+            assertThat(chartTopics).as(service).isEqualTo(AppConfigs.inputDestinations(app));
             assertThat(Yamls.string(chart, "step.consumerGroup")).isEqualTo(AppConfigs.inputGroup(app));
         }
         assertThat(Yamls.map(values, "gateway").get("port")).isEqualTo(AppConfigs.port(AppConfigs.gateway()));

@@ -10,6 +10,10 @@ import org.springframework.stereotype.Component;
 /**
  * Decides whether a new job may be admitted, from the number of open jobs and unpublished outbox
  * rows in PostgreSQL (shared by every gateway instance), re-read at most every refresh interval.
+ * Between reads it adds the submissions it admitted itself: those still being handled
+ * ({@link #tryAdmit} until {@link #release}) and those finished since the last read. A submission
+ * finished before a read started is in that read's count; one finished during a read may or may not
+ * be, so it is kept (erring on the side of refusing).
  */
 @Component
 public class AdmissionControl {
@@ -21,7 +25,8 @@ public class AdmissionControl {
     private final JdbcClient jdbc;
     private final BackpressureProperties properties;
     private final long refreshNanos;
-    private final AtomicInteger admittedSinceRefresh = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger finishedSinceRefresh = new AtomicInteger();
     private volatile long refreshedAt = System.nanoTime() - Long.MAX_VALUE / 2;
     private volatile long openJobs;
     private volatile long outboxRows;
@@ -32,7 +37,7 @@ public class AdmissionControl {
         this.refreshNanos = properties.refresh().toNanos();
     }
 
-    /** Empty if the job may go ahead (and counts it), otherwise why not. */
+    /** Empty if the job may go ahead (and counts it until {@link #release}), otherwise why not. */
     public Optional<Refusal> tryAdmit() {
         if (!properties.enabled()) {
             return Optional.empty();
@@ -42,12 +47,20 @@ public class AdmissionControl {
             return Optional.of(new Refusal(outboxRows + " messages are waiting to be published to Kafka (bound "
                 + properties.maxOutboxRows() + ")"));
         }
-        long open = openJobs + admittedSinceRefresh.incrementAndGet();
+        long open = openJobs + finishedSinceRefresh.get() + inFlight.incrementAndGet();
         if (open > properties.maxOpenJobs()) {
-            admittedSinceRefresh.decrementAndGet();
+            inFlight.decrementAndGet();
             return Optional.of(new Refusal((open - 1) + " jobs are queued or running (bound " + properties.maxOpenJobs() + ")"));
         }
         return Optional.empty();
+    }
+
+    /** An admitted submission was handled (its job is stored, or it was refused later on). */
+    public void release() {
+        if (properties.enabled()) {
+            finishedSinceRefresh.incrementAndGet();
+            inFlight.decrementAndGet();
+        }
     }
 
     private void refreshIfStale() {
@@ -58,11 +71,10 @@ public class AdmissionControl {
             if (System.nanoTime() - refreshedAt < refreshNanos) {
                 return;
             }
-            int admittedBefore = admittedSinceRefresh.get();
+            int finishedBefore = finishedSinceRefresh.get();
             openJobs = jdbc.sql("SELECT count(*) FROM jobs WHERE status IN ('PENDING', 'RUNNING')").query(Long.class).single();
             outboxRows = jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single();
-            // jobs admitted while counting may or may not be in the count: keep them, erring on the safe side
-            admittedSinceRefresh.addAndGet(-admittedBefore);
+            finishedSinceRefresh.addAndGet(-finishedBefore);
             refreshedAt = System.nanoTime();
         }
     }

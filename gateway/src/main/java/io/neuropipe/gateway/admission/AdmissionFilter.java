@@ -54,6 +54,10 @@ class AdmissionFilter extends OncePerRequestFilter {
                 Map.of("retryAfterSeconds", retryAfterSeconds));
             return;
         }
-        chain.doFilter(request, response);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            admission.release();
+        }
     }
 }

@@ -15,6 +15,7 @@ import io.neuropipe.decoder.domain.TextStreamer;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.engine.PromptInputs;
 import io.neuropipe.decoder.prefix.PrefillInput;
+import io.neuropipe.runtime.cancel.CancellationToken;
 import io.neuropipe.runtime.metrics.DecodingMetrics;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.ModelContractException;
@@ -67,6 +68,12 @@ public class SpeculativeGenerator {
     }
 
     public SpeculativeGeneration generate(GenerationRequest request, SpeculationOptions options, Consumer<String> onText) {
+        return generate(request, options, onText, CancellationToken.NONE);
+    }
+
+    /** As above, stopping before the next verification pass once the job is cancelled. */
+    public SpeculativeGeneration generate(GenerationRequest request, SpeculationOptions options, Consumer<String> onText,
+                                          CancellationToken cancellation) {
         Proposer proposer = proposer(options.proposer());
         proposer.check(options);
         if (options.treeAttention() && treeLm == null) {
@@ -99,6 +106,7 @@ public class SpeculativeGenerator {
             long nextPosition = prompt.nextPosition();
             generation:
             while (out.add(root, eos)) {
+                cancellation.throwIfCancelled();
                 history.add(root);
                 DraftTree tree = proposer.propose(new ProposalContext(root, state, history, options));
                 TreeKvCache.Forward pass = options.treeAttention() ? cache.verify(tree, embeddings(tree), positions(tree, nextPosition))

@@ -101,7 +101,7 @@ public class DecodeStep implements StepHandler {
         }
         AtomicInteger chunk = new AtomicInteger();
         java.util.function.Consumer<String> onText = delta -> input.partials().emit(output, chunk.getAndIncrement(), delta);
-        SpeculativeGeneration speculated = spec.map(o -> input.timings().inference(() -> speculative.generate(request, o, onText)))
+        SpeculativeGeneration speculated = spec.map(o -> input.timings().inference(() -> speculative.generate(request, o, onText, input.cancellation())))
             .orElse(null);
         boolean batched = speculated == null && request.prefixStage() == PrefixStage.NONE
             && request.contrast() == LogitsContrast.NONE;

@@ -44,6 +44,10 @@ public class DataPlaneStepApplication {
         };
     }
 
+    /** Iterations the slow step has emitted, per job (read by the test when the cancellation registers). */
+    static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> SLOW_EMITTED =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
     @Bean
     StepHandler slowStep() {
         return new StepHandler() {
@@ -55,9 +59,11 @@ public class DataPlaneStepApplication {
             @Override
             public StepOutput handle(StepInput input) {
                 int iterations = input.params().integer("iterations", 10, 1, 100_000);
+                var emitted = SLOW_EMITTED.computeIfAbsent(input.jobId(), j -> new java.util.concurrent.atomic.AtomicInteger());
                 for (int i = 0; i < iterations; i++) {
                     input.cancellation().throwIfCancelled();
                     input.partials().emit("log", i, "iteration " + i);
+                    emitted.incrementAndGet();
                     LockSupport.parkNanos(5_000_000);
                 }
                 return new StepOutput(List.of(Artifact.newBuilder().setName("log").setText("done").build()), Map.of());
