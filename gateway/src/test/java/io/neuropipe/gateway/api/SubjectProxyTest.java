@@ -98,6 +98,6 @@ class SubjectProxyTest {
         encoder.stop(0);
         var down = get(port, "/v1/subjects", key());
         assertThat(down.status()).isEqualTo(503);
-        assertThat(down.body().path("type").asString()).endsWith("service-unavailable");
+        assertThat(down.body().path("type").asString()).endsWith("/unavailable");
     }
 }

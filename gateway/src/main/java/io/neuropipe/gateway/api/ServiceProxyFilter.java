@@ -7,11 +7,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.neuropipe.gateway.auth.ProblemWriter;
 import io.neuropipe.gateway.config.GalleryRoutingProperties;
+import io.neuropipe.gateway.config.SubjectRoutingProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,46 +28,61 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Forwards {@code /v1/galleries/**} to the neural encoder, which owns the galleries, after the
- * gateway's size and API-key filters; the service's answer (including its problem+json errors)
- * passes back as it is. A filter rather than a controller so multipart uploads travel byte for byte
- * instead of being parsed and rebuilt. 503 when the service cannot be reached, 504 when it is slow.
+ * Forwards the REST APIs that services own — {@code /v1/galleries/**} and {@code /v1/subjects/**},
+ * both the neural encoder's — after the gateway's size and API-key filters; the service's answer
+ * (including its problem+json errors) passes back as it is. A filter rather than a controller so
+ * multipart uploads travel byte for byte instead of being parsed and rebuilt. 503 when the service
+ * cannot be reached, 504 when it is slow.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
-class GalleryProxyFilter extends OncePerRequestFilter {
+class ServiceProxyFilter extends OncePerRequestFilter {
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "DELETE");
 
-    private final GalleryRoutingProperties routes;
+    /** One forwarded API: requests under {@code prefix} go to {@code url} + the same path. */
+    private record Route(String prefix, String what, URI url, Duration timeout) {
+        boolean matches(String path) {
+            return path.equals(prefix) || path.startsWith(prefix + "/");
+        }
+    }
+
+    private final List<Route> routes;
     private final ProblemWriter problems;
     private final HttpClient http;
 
-    GalleryProxyFilter(GalleryRoutingProperties routes, ProblemWriter problems) {
-        this.routes = routes;
+    ServiceProxyFilter(GalleryRoutingProperties galleries, SubjectRoutingProperties subjects, ProblemWriter problems) {
+        this.routes = List.of(new Route("/v1/galleries", "galleries", galleries.url(), galleries.timeout()),
+            new Route("/v1/subjects", "subjects", subjects.url(), subjects.timeout()));
         this.problems = problems;
-        this.http = HttpClient.newBuilder().connectTimeout(routes.timeout()).build();
+        this.http = HttpClient.newBuilder().connectTimeout(galleries.timeout().compareTo(subjects.timeout()) < 0
+            ? galleries.timeout() : subjects.timeout()).build();
+    }
+
+    private Optional<Route> route(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return routes.stream().filter(r -> r.matches(path)).findFirst();
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !(path.equals("/v1/galleries") || path.startsWith("/v1/galleries/"));
+        return route(request).isEmpty();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        Route route = route(request).orElseThrow();
         if (!METHODS.contains(request.getMethod())) {
             problems.write(response, HttpStatus.METHOD_NOT_ALLOWED, Problems.INVALID_INPUT, "Method Not Allowed",
-                request.getMethod() + " is not supported on galleries (GET, POST, DELETE)", Map.of());
+                request.getMethod() + " is not supported on " + route.what() + " (GET, POST, DELETE)", Map.of());
             return;
         }
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String query = request.getQueryString();
-        URI target = URI.create(routes.url().toString().replaceAll("/+$", "") + path + (query == null ? "" : "?" + query));
+        URI target = URI.create(route.url().toString().replaceAll("/+$", "") + path + (query == null ? "" : "?" + query));
         byte[] body = request.getInputStream().readAllBytes();
-        HttpRequest.Builder out = HttpRequest.newBuilder(target).timeout(routes.timeout())
+        HttpRequest.Builder out = HttpRequest.newBuilder(target).timeout(route.timeout())
             .method(request.getMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (request.getContentType() != null) {
             out.header(HttpHeaders.CONTENT_TYPE, request.getContentType());
@@ -79,10 +98,10 @@ class GalleryProxyFilter extends OncePerRequestFilter {
             response.getOutputStream().write(answer.body());
         } catch (HttpTimeoutException e) {
             problems.write(response, HttpStatus.GATEWAY_TIMEOUT, Problems.UNAVAILABLE, "Gateway Timeout",
-                "The gallery service did not answer within " + routes.timeout(), Map.of());
+                "The service that owns " + route.what() + " did not answer within " + route.timeout(), Map.of());
         } catch (ConnectException e) {
             problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, Problems.UNAVAILABLE, "Service Unavailable",
-                "The gallery service is unreachable", Map.of());
+                "The service that owns " + route.what() + " is unreachable", Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, Problems.UNAVAILABLE, "Service Unavailable", "Interrupted", Map.of());
