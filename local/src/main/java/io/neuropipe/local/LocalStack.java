@@ -1,5 +1,6 @@
 package io.neuropipe.local;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,8 @@ import io.neuropipe.generator.ImageGeneratorApplication;
 import io.neuropipe.pruner.TokenPrunerApplication;
 import io.neuropipe.runtime.embedded.EmbeddedKafkaBroker;
 import io.neuropipe.runtime.embedded.EmbeddedPostgresServer;
+import io.neuropipe.runtime.embedded.KafkaBroker;
+import io.neuropipe.runtime.embedded.KafkaBrokerProcess;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContextInitializer;
@@ -24,6 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Kafka and PostgreSQL addresses are local. One application can be stopped and started again
  * while the rest keeps running ({@link #stop(String)}, {@link #start(String)}), e.g. to test that
  * no job is lost when a service or the gateway goes away mid-run; it comes back on the same port.
+ * PostgreSQL and (with {@link #kafkaInChildProcess()}) Kafka can be crashed and started again on
+ * their data and ports the same way ({@link #crashPostgres()}, {@link #crashKafka()}).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -37,7 +42,8 @@ public final class LocalStack implements AutoCloseable {
         + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration";
 
     private final LocalOptions options;
-    private EmbeddedKafkaBroker kafka;
+    private boolean kafkaInChildProcess;
+    private KafkaBroker kafka;
     private EmbeddedPostgresServer postgres;
     /** Every application in start order; a stopped one keeps its entry with no context. */
     private final Map<String, App> apps = new LinkedHashMap<>();
@@ -73,8 +79,20 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs Kafka in a child JVM so that {@link #crashKafka()} can kill it; call before {@link #start()}.
+     * Needs the Kafka server jars on this JVM's class path (a test JVM, not the launcher's fat jar).
+     */
+    public LocalStack kafkaInChildProcess() {
+        kafkaInChildProcess = true;
+        return this;
+    }
+
     public LocalStack start() {
-        kafka = new EmbeddedKafkaBroker(options.dataDir().resolve("kafka"), options.kafkaPort(), 8).start();
+        Path kafkaData = options.dataDir().resolve("kafka");
+        kafka = kafkaInChildProcess ? new KafkaBrokerProcess(kafkaData, options.kafkaPort(), 8)
+            : new EmbeddedKafkaBroker(kafkaData, options.kafkaPort(), 8);
+        kafka.start();
         postgres = new EmbeddedPostgresServer(options.dataDir().resolve("postgres"), options.postgresPort()).start(DATABASE);
         try {
             Map<String, Object> encoder = common(options.servicePorts() ? 8081 : 0);
@@ -171,6 +189,29 @@ public final class LocalStack implements AutoCloseable {
 
     public synchronized boolean isRunning(String name) {
         return app(name).context != null;
+    }
+
+    /** Kills the Kafka broker (SIGKILL of its process); needs {@link #kafkaInChildProcess()}. */
+    public synchronized void crashKafka() {
+        if (!(kafka instanceof KafkaBrokerProcess process)) {
+            throw new IllegalStateException("Kafka runs in this JVM; call kafkaInChildProcess() before start() to crash it");
+        }
+        process.kill();
+    }
+
+    /** Starts the Kafka broker again on its log directory and port (after {@link #crashKafka()}). */
+    public synchronized void startKafka() {
+        kafka.start();
+    }
+
+    /** Kills PostgreSQL (SIGKILL of the postmaster and every backend). */
+    public synchronized void crashPostgres() {
+        postgres.crash();
+    }
+
+    /** Starts PostgreSQL again on its data directory and port (after {@link #crashPostgres()}); it recovers from its WAL. */
+    public synchronized void startPostgres() {
+        postgres.start(DATABASE);
     }
 
     private App app(String name) {

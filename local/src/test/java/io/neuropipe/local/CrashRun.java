@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -29,10 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Submits many cheap {@code eeg-encode} jobs to a running {@link LocalStack} while one of its
- * applications is stopped and started again, then waits until every job has ended and reads the
- * outcome from the gateway's database. Clients behave as documented for the gateway: each job has
- * an {@code Idempotency-Key}, and a refused connection, a 429/503 or a 5xx is retried with the
- * same key (after {@code Retry-After} when given), so a retry never creates a second job.
+ * parts (an application, PostgreSQL, the Kafka broker) is stopped or crashed and started again,
+ * then waits until every job has ended and reads the outcome from the gateway's database. Clients
+ * behave as documented for the gateway: each job has an {@code Idempotency-Key}, and a refused
+ * connection, a 429/503 or a 5xx is retried with the same key (after {@code Retry-After} when
+ * given), so a retry never creates a second job. Every refusal is counted by status, with whether
+ * it was {@code application/problem+json}, and the slowest answer is kept.
  */
 public final class CrashRun {
 
@@ -46,17 +50,45 @@ public final class CrashRun {
      * @param stepResults     rows in {@code step_results} for those jobs
      * @param jobsWithResults jobs with at least one row in {@code step_results}
      * @param retries         client retries (refused connections, 429/503, 5xx)
+     * @param refusals        answers other than 200/202, by {@code "<status> <content type>"}
+     * @param slowestAnswer   longest time a submission waited for an answer (any status), seconds
      * @param submitSeconds   time to get every job accepted
      * @param totalSeconds    time until every job had ended
      */
     public record Outcome(int jobs, Map<String, Integer> statuses, int stepResults, int jobsWithResults, long retries,
-                          double submitSeconds, double totalSeconds) {
+                          Map<String, Integer> refusals, double slowestAnswer, double submitSeconds, double totalSeconds) {
+    }
+
+    /**
+     * A part of the stack to take away mid-run and bring back.
+     *
+     * @param stop  stops or crashes it
+     * @param start brings it back (same data, same port)
+     */
+    public record Disruption(Runnable stop, Runnable start) {
+
+        /** Stops an application of the stack cleanly and starts it again. */
+        public static Disruption application(LocalStack stack, String name) {
+            return new Disruption(() -> stack.stop(name), () -> stack.start(name));
+        }
+
+        /** Kills PostgreSQL (postmaster and backends) and starts it again. */
+        public static Disruption postgresCrash(LocalStack stack) {
+            return new Disruption(stack::crashPostgres, stack::startPostgres);
+        }
+
+        /** Kills the Kafka broker's process and starts it again (needs {@link LocalStack#kafkaInChildProcess()}). */
+        public static Disruption kafkaCrash(LocalStack stack) {
+            return new Disruption(stack::crashKafka, stack::startKafka);
+        }
     }
 
     private final LocalStack stack;
     private final String body;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong retries = new AtomicLong();
+    private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+    private final AtomicLong slowestAnswerNanos = new AtomicLong();
 
     public CrashRun(LocalStack stack) {
         this.stack = stack;
@@ -71,17 +103,26 @@ public final class CrashRun {
      */
     public Outcome run(int count, int clients, String app, int disruptAt, Duration downtime, Duration timeout)
             throws Exception {
+        return run(count, clients, Disruption.application(stack, app), disruptAt, downtime, timeout);
+    }
+
+    /**
+     * Runs {@code count} jobs with {@code clients} concurrent submitters; once {@code disruptAt}
+     * jobs were accepted, stops what {@code disruption} names, waits {@code downtime} and starts it again.
+     */
+    public Outcome run(int count, int clients, Disruption disruption, int disruptAt, Duration downtime, Duration timeout)
+            throws Exception {
         String runId = UUID.randomUUID().toString().substring(0, 8);
         Map<Integer, String> ids = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
         try {
-            Future<?> disruption = pool.submit(() -> {
+            Future<?> outage = pool.submit(() -> {
                 awaitAccepted(ids, disruptAt, timeout);
-                stack.stop(app);
+                disruption.stop().run();
                 pause(downtime);
-                stack.start(app);
+                disruption.start().run();
                 return null;
             });
             List<Future<?>> submitters = new ArrayList<>();
@@ -96,15 +137,17 @@ public final class CrashRun {
             for (Future<?> f : submitters) {
                 f.get();
             }
-            disruption.get();
+            outage.get();
         } finally {
             pool.shutdownNow();
         }
         double submitSeconds = (System.nanoTime() - start) / 1e9;
         List<UUID> jobIds = ids.values().stream().map(UUID::fromString).distinct().toList();
         Outcome outcome = awaitEnded(jobIds, start + timeout.toNanos());
+        Map<String, Integer> refused = new TreeMap<>();
+        refusals.forEach((k, v) -> refused.put(k, v.get()));
         return new Outcome(outcome.jobs(), outcome.statuses(), outcome.stepResults(), outcome.jobsWithResults(),
-            retries.get(), submitSeconds, (System.nanoTime() - start) / 1e9);
+            retries.get(), refused, slowestAnswerNanos.get() / 1e9, submitSeconds, (System.nanoTime() - start) / 1e9);
     }
 
     private String submit(String key, long deadlineNanos) throws Exception {
@@ -114,14 +157,20 @@ public final class CrashRun {
         while (System.nanoTime() < deadlineNanos) {
             long waitMs = 200;
             try {
+                long sent = System.nanoTime();
                 HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                slowestAnswerNanos.accumulateAndGet(System.nanoTime() - sent, Math::max);
                 if (r.statusCode() == 202 || r.statusCode() == 200) {
                     return JSON.readTree(r.body()).path("id").asString();
                 }
+                refusals.computeIfAbsent(r.statusCode() + " " + r.headers().firstValue("content-type").orElse("-"),
+                    k -> new AtomicInteger()).incrementAndGet();
                 if (r.statusCode() != 429 && r.statusCode() < 500) {
                     throw new IllegalStateException("Job " + key + " refused: " + r.statusCode() + " " + r.body());
                 }
                 waitMs = r.headers().firstValue("Retry-After").map(s -> Long.parseLong(s) * 1000).orElse(waitMs);
+            } catch (HttpTimeoutException e) {
+                refusals.computeIfAbsent("no answer in 30 s", k -> new AtomicInteger()).incrementAndGet();
             } catch (IOException e) {
                 // the gateway is down or going down: retry with the same key
             }
@@ -159,7 +208,7 @@ public final class CrashRun {
                 q.setArray(1, ids);
                 try (ResultSet rs = q.executeQuery()) {
                     rs.next();
-                    return new Outcome(jobIds.size(), statuses, rs.getInt(1), rs.getInt(2), 0, 0, 0);
+                    return new Outcome(jobIds.size(), statuses, rs.getInt(1), rs.getInt(2), 0, Map.of(), 0, 0, 0);
                 }
             }
         }

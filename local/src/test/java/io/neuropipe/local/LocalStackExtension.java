@@ -16,13 +16,31 @@ import org.springframework.util.FileSystemUtils;
  */
 public final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private final boolean kafkaInChildProcess;
     private Path data;
     private LocalStack stack;
+
+    public LocalStackExtension() {
+        this(false);
+    }
+
+    private LocalStackExtension(boolean kafkaInChildProcess) {
+        this.kafkaInChildProcess = kafkaInChildProcess;
+    }
+
+    /** A stack whose Kafka broker runs in a child JVM, so a test can crash it ({@link LocalStack#crashKafka()}). */
+    public static LocalStackExtension withKafkaInChildProcess() {
+        return new LocalStackExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         data = Files.createTempDirectory("neuropipe-test-stack-");
-        stack = new LocalStack(new LocalOptions(data, Samples.ROOT.resolve("repository"), 0, false, 0, 0)).start();
+        stack = new LocalStack(new LocalOptions(data, Samples.ROOT.resolve("repository"), 0, false, 0, 0));
+        if (kafkaInChildProcess) {
+            stack.kafkaInChildProcess();
+        }
+        stack.start();
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.neuropipe.gateway.config.BackpressureProperties;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +30,8 @@ public class AdmissionControl {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger finishedSinceRefresh = new AtomicInteger();
     private volatile long refreshedAt = System.nanoTime() - Long.MAX_VALUE / 2;
+    private long failedAt = System.nanoTime() - Long.MAX_VALUE / 2;
+    private DataAccessException lastFailure;
     private volatile long openJobs;
     private volatile long outboxRows;
 
@@ -71,9 +75,21 @@ public class AdmissionControl {
             if (System.nanoTime() - refreshedAt < refreshNanos) {
                 return;
             }
+            // while PostgreSQL is unreachable each read waits out the pool's connection timeout: one
+            // failed read answers every caller until the next refresh, instead of queueing them here
+            if (lastFailure != null && System.nanoTime() - failedAt < refreshNanos) {
+                throw new DataAccessResourceFailureException("Job store unreachable: " + lastFailure.getMessage(), lastFailure);
+            }
             int finishedBefore = finishedSinceRefresh.get();
-            openJobs = jdbc.sql("SELECT count(*) FROM jobs WHERE status IN ('PENDING', 'RUNNING')").query(Long.class).single();
-            outboxRows = jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single();
+            try {
+                openJobs = jdbc.sql("SELECT count(*) FROM jobs WHERE status IN ('PENDING', 'RUNNING')").query(Long.class).single();
+                outboxRows = jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single();
+            } catch (DataAccessException e) {
+                lastFailure = e;
+                failedAt = System.nanoTime();
+                throw e;
+            }
+            lastFailure = null;
             finishedSinceRefresh.addAndGet(-finishedBefore);
             refreshedAt = System.nanoTime();
         }

@@ -3,6 +3,7 @@ package io.neuropipe.gateway.api;
 import java.net.URI;
 
 import io.neuropipe.gateway.auth.BodyTooLargeException;
+import io.neuropipe.gateway.config.StoreOutageProperties;
 import io.neuropipe.gateway.job.IdempotencyConflictException;
 import io.neuropipe.gateway.job.InvalidInputException;
 import io.neuropipe.gateway.job.JobFinishedException;
@@ -17,6 +18,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
@@ -30,6 +32,12 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final long retryAfterSeconds;
+
+    ProblemHandler(StoreOutageProperties storeOutage) {
+        this.retryAfterSeconds = storeOutage.retryAfterSeconds();
+    }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unknownPipeline(UnknownPipelineException e) {
@@ -102,11 +110,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(p);
     }
 
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> unavailable(DataAccessException e) {
-        log.warn("Job store unavailable", e);
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(problem(HttpStatus.SERVICE_UNAVAILABLE,
-            Problems.UNAVAILABLE, "Job store unavailable", "The job store could not complete the request; retry later"));
+    /** PostgreSQL down or restarting: no connection ({@link TransactionException}) or a failed statement. */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
+        log.warn("Job store unavailable: {}", e.toString());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
+            .body(problem(HttpStatus.SERVICE_UNAVAILABLE, Problems.UNAVAILABLE, "Job store unavailable",
+                "The job store could not complete the request; retry after " + retryAfterSeconds + " s"));
     }
 
     @ExceptionHandler

@@ -24,7 +24,8 @@ class KafkaFunctions {
 
     /** Streamed chunks go to memory only: a transaction per token would cost more than the step that made it. */
     @Bean
-    Consumer<Message<byte[]>> jobEvents(JobEventHandler handler, PartialOutputs partials, JobFeed feed) {
+    Consumer<Message<byte[]>> jobEvents(JobEventHandler handler, PartialOutputs partials, JobFeed feed,
+                                        StoreOutageRetry retry) {
         return message -> {
             JobEvent event;
             try {
@@ -38,23 +39,23 @@ class KafkaFunctions {
                         event.getPartial().getText())));
             } else {
                 try (JobMdc mdc = JobMdc.put(event.getJobId(), event.getTraceparent())) {
-                    handler.handle(event);
+                    retry.run(() -> handler.handle(event));
                 }
             }
         };
     }
 
     @Bean
-    Consumer<Message<byte[]>> jobRequests(JobRequestHandler handler) {
+    Consumer<Message<byte[]>> jobRequests(JobRequestHandler handler, StoreOutageRetry retry) {
         return message -> {
             JobRequest request;
             try {
                 request = JobRequest.parseFrom(message.getPayload());
             } catch (InvalidProtocolBufferException e) {
-                handler.handleUnreadable(key(message), e.getMessage());
+                retry.run(() -> handler.handleUnreadable(key(message), e.getMessage()));
                 return;
             }
-            handler.handle(request);
+            retry.run(() -> handler.handle(request));
         };
     }
 

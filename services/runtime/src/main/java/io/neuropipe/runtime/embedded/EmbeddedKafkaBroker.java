@@ -1,22 +1,10 @@
 package io.neuropipe.runtime.embedded;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,108 +13,32 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka broker (KRaft, combined broker + controller) running inside this JVM.
  * Used by the local launcher and by integration tests; production talks to an external cluster.
  */
-public final class EmbeddedKafkaBroker implements AutoCloseable {
+public final class EmbeddedKafkaBroker implements KafkaBroker {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
     /** Largest record the broker accepts; kept in step with the producers' max.request.size. */
     public static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
-    private final Path dataDir;
-    private final int brokerPort;
-    private final int controllerPort;
-    private final int partitions;
+    private final KRaftNode node;
     private KafkaRaftServer server;
 
     public EmbeddedKafkaBroker(Path dataDir, int brokerPort, int partitions) {
-        this.dataDir = dataDir;
-        this.brokerPort = brokerPort == 0 ? freePort() : brokerPort;
-        this.controllerPort = freePort();
-        this.partitions = partitions;
+        this.node = new KRaftNode(dataDir, brokerPort, partitions);
     }
 
-    /** Formats the log directory on first use, starts the broker and waits until it serves requests. */
+    @Override
     public EmbeddedKafkaBroker start() {
-        try {
-            Files.createDirectories(dataDir);
-            Path logDir = dataDir.resolve("kraft-logs");
-            Properties props = serverProperties(logDir);
-            Path propsFile = dataDir.resolve("server.properties");
-            try (OutputStream out = Files.newOutputStream(propsFile)) {
-                props.store(out, "NeuroPipe embedded Kafka (KRaft combined mode)");
-            }
-            if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(propsFile);
-            }
-            server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-            server.startup();
-            awaitReady(Duration.ofSeconds(60));
-            log.info("Embedded Kafka (KRaft) serving on {}", bootstrapServers());
-            return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start embedded Kafka in " + dataDir, e);
-        }
+        server = new KafkaRaftServer(KafkaConfig.fromProps(node.prepare(), false), Time.SYSTEM);
+        server.startup();
+        node.awaitReady(Duration.ofSeconds(60));
+        log.info("Embedded Kafka (KRaft) serving on {}", bootstrapServers());
+        return this;
     }
 
+    @Override
     public String bootstrapServers() {
-        return "localhost:" + brokerPort;
-    }
-
-    private Properties serverProperties(Path logDir) {
-        Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("log.dirs", logDir.toString());
-        p.put("num.partitions", Integer.toString(partitions));
-        p.put("auto.create.topics.enable", "true");
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "4");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "4");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
-        p.put("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
-        p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
-        p.put("log.retention.hours", "24");
-        return p;
-    }
-
-    private void format(Path propsFile) {
-        // StorageTool.main calls System.exit; execute returns a status instead.
-        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        int rc = StorageTool.execute(new String[] {
-            "format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--ignore-formatted"
-        }, quiet);
-        if (rc != 0) {
-            throw new IllegalStateException("Formatting the KRaft log directory failed with status " + rc);
-        }
-    }
-
-    private void awaitReady(Duration timeout) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(p)) {
-            while (true) {
-                try {
-                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-                    return;
-                } catch (Exception e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("Embedded Kafka did not become ready in " + timeout, e);
-                    }
-                }
-            }
-        }
+        return node.bootstrapServers();
     }
 
     @Override
@@ -139,11 +51,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return KRaftNode.freePort();
     }
 }

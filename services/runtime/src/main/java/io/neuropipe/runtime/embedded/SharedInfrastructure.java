@@ -29,7 +29,7 @@ public final class SharedInfrastructure {
 
     public static synchronized EmbeddedPostgresServer postgres() {
         if (postgres == null) {
-            postgres = new EmbeddedPostgresServer(root().resolve("postgres"), 0).start("neuropipe");
+            postgres = new EmbeddedPostgresServer(root().resolve("postgres"), 0).fastCommits().start("neuropipe");
         }
         return postgres;
     }

@@ -1,0 +1,63 @@
+package io.neuropipe.gateway.events;
+
+import java.time.Duration;
+
+import io.neuropipe.gateway.config.StoreOutageProperties;
+import io.neuropipe.gateway.job.StoreOutages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a Kafka record's handling again, with back-off, for as long as it fails only because
+ * PostgreSQL cannot be reached (up to {@code neuropipe.gateway.store-outage.consumer-wait}). The
+ * binder's own retries (3 attempts within a second) would otherwise dead-letter every job event
+ * that arrives during a database restart, leaving its job unfinished until its deadline.
+ * Any other failure, or an outage longer than the wait, goes on to the binder's retries and DLQ.
+ */
+@Component
+class StoreOutageRetry {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreOutageRetry.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+    private final Duration wait;
+
+    StoreOutageRetry(StoreOutageProperties properties) {
+        this.wait = properties.consumerWait();
+    }
+
+    void run(Runnable handling) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        long backoffMs = FIRST_BACKOFF.toMillis();
+        int attempts = 0;
+        while (true) {
+            try {
+                handling.run();
+                if (attempts > 0) {
+                    log.info("Job store reachable again; record handled after {} retries", attempts);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (!StoreOutages.isOutage(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                if (attempts++ == 0) {
+                    log.warn("Job store unreachable; retrying this record for up to {}: {}", wait, e.toString());
+                }
+                sleep(backoffMs);
+                backoffMs = Math.min(MAX_BACKOFF.toMillis(), backoffMs * 2);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms); // back-off between attempts: there is no signal for "database back"
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the job store", e);
+        }
+    }
+}
