@@ -25,17 +25,19 @@ class CrashRecoveryEndToEndTest {
 
     @Test
     void noJobIsLostOrDuplicatedWhenTheEncoderRestartsMidRun() throws Exception {
-        assertEveryJobDoneOnce(new CrashRun(STACK.get()).run(JOBS, 4, "neural-encoder", JOBS / 3, Duration.ofSeconds(2), TIMEOUT));
+        assertEveryJobDoneOnce("neural-encoder restart", new CrashRun(STACK.get()).run(JOBS, 4, "neural-encoder", JOBS / 3,
+            Duration.ofSeconds(2), TIMEOUT));
         assertThat(STACK.get().isRunning("neural-encoder")).isTrue();
     }
 
     @Test
     void noJobIsLostOrDuplicatedWhenTheGatewayRestartsMidRun() throws Exception {
-        assertEveryJobDoneOnce(new CrashRun(STACK.get()).run(JOBS, 4, "gateway", JOBS / 3, Duration.ofSeconds(1), TIMEOUT));
+        assertEveryJobDoneOnce("gateway restart", new CrashRun(STACK.get()).run(JOBS, 4, "gateway", JOBS / 3,
+            Duration.ofSeconds(1), TIMEOUT));
     }
 
-    private static void assertEveryJobDoneOnce(CrashRun.Outcome outcome) {
-        System.out.println("crash run: " + outcome);
+    private static void assertEveryJobDoneOnce(String label, CrashRun.Outcome outcome) {
+        System.out.println("crash run: " + label + ": " + outcome);
         assertThat(outcome.jobs()).isEqualTo(JOBS);
         assertThat(outcome.statuses()).isEqualTo(Map.of("DONE", JOBS));
         assertThat(outcome.stepResults()).isEqualTo(JOBS);

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.neuropipe.runtime.embedded.SharedInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,19 +35,7 @@ class DlqRedriveTest {
 
     @Test
     void republishesEveryDeadRecordOnceWithItsKeyAndHeadersButNotTheError() throws Exception {
-        String topic = "redrive-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(topic + ".dlq", 2, (short) 1))).all().get();
-        }
-        try (var producer = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
-                new StringSerializer(), new StringSerializer())) {
-            for (int i = 0; i < 5; i++) {
-                var r = new ProducerRecord<>(topic + ".dlq", "job-" + i, "envelope-" + i);
-                r.headers().add("traceparent", "tp".getBytes(StandardCharsets.UTF_8));
-                r.headers().add("x-exception-message", "boom".getBytes(StandardCharsets.UTF_8));
-                producer.send(r).get();
-            }
-        }
+        String topic = deadLetters(5);
         DlqRedrive redrive = new DlqRedrive(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
 
         assertThat(redrive.redrive(topic)).isEqualTo(5);
@@ -67,6 +58,67 @@ class DlqRedriveTest {
             ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
         assertThatThrownBy(() -> redrive.redrive("no-such-" + UUID.randomUUID()))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(".dlq does not exist");
+    }
+
+    /** The README's command: the main class in its own JVM, with the bootstrap servers and the topic as arguments. */
+    @Test
+    void theDocumentedCommandRedrivesATopicAndPrintsTheCount() throws Exception {
+        String topic = deadLetters(3);
+
+        Command run = command(bootstrap(), topic);
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("Re-drove 3 record(s) from " + topic + ".dlq to " + topic);
+        assertThat(readAll(topic, 3)).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("job-0", "job-1", "job-2");
+        assertThat(command(bootstrap(), topic).output()).as("a second run finds nothing new").contains("Re-drove 0 record(s)");
+    }
+
+    @Test
+    void theCommandWithoutItsArgumentsPrintsUsageAndFails() throws Exception {
+        Command run = command();
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.output()).contains("usage: DlqRedrive <bootstrap-servers> <topic>");
+    }
+
+    private record Command(int exitCode, String output) {
+    }
+
+    private static Command command(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m", "-cp", System.getProperty("java.class.path"), DlqRedrive.class.getName()));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile("dlq-redrive-", ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly();
+            }
+            String output = Files.readString(log);
+            assertThat(ended).as("the command ended within 60 s: " + output).isTrue();
+            return new Command(process.exitValue(), output);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** A fresh topic and its DLQ, both with 2 partitions, and {@code n} dead records (keys job-0.., an error header). */
+    private static String deadLetters(int n) throws Exception {
+        String topic = "redrive-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(topic + ".dlq", 2, (short) 1))).all().get();
+        }
+        try (var producer = new KafkaProducer<String, String>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < n; i++) {
+                var r = new ProducerRecord<>(topic + ".dlq", "job-" + i, "envelope-" + i);
+                r.headers().add("traceparent", "tp".getBytes(StandardCharsets.UTF_8));
+                r.headers().add("x-exception-message", "boom".getBytes(StandardCharsets.UTF_8));
+                producer.send(r).get();
+            }
+        }
+        return topic;
     }
 
     private static List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
