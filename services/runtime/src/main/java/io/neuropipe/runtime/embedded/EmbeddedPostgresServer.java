@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setServerConfig("synchronous_commit", durableCommits ? "on" : "off")
+                // zonky's 10 s is short for crash recovery on a loaded machine
+                .setPGStartupWait(Duration.ofSeconds(60))
                 .setPort(port)
                 .start();
             createDatabaseIfMissing(database);
