@@ -2,6 +2,8 @@ package io.neuropipe.encoder.gallery;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,7 +103,7 @@ public class GalleryStore {
             .optional().orElseThrow(() -> notFound(ref.name()));
     }
 
-    private static GallerySummary summaryRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static GallerySummary summaryRow(ResultSet rs) throws SQLException {
         return new GallerySummary(rs.getString("name"), rs.getString("description"), rs.getInt("dim"), rs.getLong("size"),
             rs.getLong("version"), rs.getObject("created_at", OffsetDateTime.class), rs.getString("tenant").isEmpty());
     }
