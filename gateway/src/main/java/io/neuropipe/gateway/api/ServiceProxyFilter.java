@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.neuropipe.gateway.auth.Caller;
 import io.neuropipe.gateway.auth.ProblemWriter;
 import io.neuropipe.gateway.config.GalleryRoutingProperties;
 import io.neuropipe.gateway.config.SubjectRoutingProperties;
+import io.neuropipe.runtime.tenant.TenantHeader;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,8 +33,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Forwards the REST APIs that services own — {@code /v1/galleries/**} and {@code /v1/subjects/**},
  * both the neural encoder's — after the gateway's size and API-key filters; the service's answer
  * (including its problem+json errors) passes back as it is. A filter rather than a controller so
- * multipart uploads travel byte for byte instead of being parsed and rebuilt. 503 when the service
- * cannot be reached, 504 when it is slow.
+ * multipart uploads travel byte for byte instead of being parsed and rebuilt. Of the client's headers
+ * only Content-Type and Accept pass; the gateway adds {@link TenantHeader#NAME} with the tenant of the
+ * caller's API key, so a client cannot choose the tenant (galleries are per tenant). 503 when the
+ * service cannot be reached, 504 when it is slow.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
@@ -84,6 +88,10 @@ class ServiceProxyFilter extends OncePerRequestFilter {
         byte[] body = request.getInputStream().readAllBytes();
         HttpRequest.Builder out = HttpRequest.newBuilder(target).timeout(route.timeout())
             .method(request.getMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (!(request.getAttribute(Caller.ATTRIBUTE) instanceof Caller caller)) {
+            throw new IllegalStateException("No caller established for " + path + "; the API-key filter must run first");
+        }
+        out.header(TenantHeader.NAME, caller.tenant());
         if (request.getContentType() != null) {
             out.header(HttpHeaders.CONTENT_TYPE, request.getContentType());
         }

@@ -2,6 +2,7 @@ package io.neuropipe.gateway.api;
 
 import static io.neuropipe.gateway.GatewayTestSupport.delete;
 import static io.neuropipe.gateway.GatewayTestSupport.get;
+import static io.neuropipe.gateway.GatewayTestSupport.post;
 import static io.neuropipe.gateway.GatewayTestSupport.postBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +17,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.neuropipe.gateway.GatewayApplication;
 import io.neuropipe.gateway.GatewayTestSupport;
 import io.neuropipe.gateway.Multipart;
+import io.neuropipe.runtime.tenant.TenantHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -30,8 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class GalleryProxyTest {
 
-    /** What the stand-in service received: method, URI, content type and body. */
-    record Seen(String method, String uri, String contentType, byte[] body) {
+    /** What the stand-in service received: method, URI, content type, body and the tenant header. */
+    record Seen(String method, String uri, String contentType, byte[] body, List<String> tenant) {
     }
 
     private static final List<Seen> SEEN = new CopyOnWriteArrayList<>();
@@ -46,7 +48,8 @@ class GalleryProxyTest {
         service = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         service.createContext("/v1/galleries", exchange -> {
             SEEN.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestBody().readAllBytes()));
+                exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestBody().readAllBytes(),
+                exchange.getRequestHeaders().getOrDefault(TenantHeader.NAME, List.of())));
             boolean missing = exchange.getRequestURI().getPath().contains("/nope");
             byte[] answer = (missing ? "{\"status\":404,\"detail\":\"No gallery 'nope'\"}" : "{\"galleries\":[]}").getBytes();
             exchange.getResponseHeaders().add("Content-Type", missing ? "application/problem+json" : "application/json");
@@ -73,18 +76,19 @@ class GalleryProxyTest {
 
     @Test
     void galleryCallsNeedAKeyAndReachTheServiceUnchanged() {
+        int before = SEEN.size();
         assertThat(get(port, "/v1/galleries").status()).isEqualTo(401);
-        assertThat(SEEN).isEmpty();
+        assertThat(SEEN).hasSize(before);
 
         var list = get(port, "/v1/galleries/zoo?offset=2&limit=3", admin());
         assertThat(list.status()).isEqualTo(200);
-        assertThat(SEEN.get(0).method()).isEqualTo("GET");
-        assertThat(SEEN.get(0).uri()).isEqualTo("/v1/galleries/zoo?offset=2&limit=3");
+        assertThat(SEEN.get(before).method()).isEqualTo("GET");
+        assertThat(SEEN.get(before).uri()).isEqualTo("/v1/galleries/zoo?offset=2&limit=3");
 
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xFF};
         Multipart form = new Multipart().file("image", "a.png", "image/png", png).field("label", "a red circle");
         assertThat(postBytes(port, "/v1/galleries/zoo/images", form.contentType(), form.body(), admin()).status()).isEqualTo(200);
-        Seen upload = SEEN.get(1);
+        Seen upload = SEEN.get(before + 1);
         assertThat(upload.contentType()).isEqualTo(form.contentType());
         assertThat(Arrays.equals(upload.body(), form.body())).as("multipart forwarded byte for byte").isTrue();
 
@@ -93,5 +97,17 @@ class GalleryProxyTest {
         assertThat(missing.contentType()).startsWith("application/problem+json");
         assertThat(missing.body().path("detail").asString()).isEqualTo("No gallery 'nope'");
         assertThat(delete(port, "/v1/galleries/zoo", admin()).status()).isEqualTo(204);
+    }
+
+    @Test
+    void theServiceLearnsTheKeysTenantFromTheGatewayAndNeverFromTheClient() {
+        String key = post(port, "/v1/admin/keys", Map.of("tenant", "lab-g", "name", "k"), admin()).body().path("key").asString();
+        int before = SEEN.size();
+        Map<String, String> spoofing = new java.util.HashMap<>(GatewayTestSupport.bearer(key));
+        spoofing.put(TenantHeader.NAME, "lab-victim");
+        assertThat(get(port, "/v1/galleries/private", spoofing).status()).isEqualTo(200);
+        assertThat(get(port, "/v1/galleries", admin()).status()).isEqualTo(200);
+        assertThat(SEEN.get(before).tenant()).as("the key's tenant, the spoofed header dropped").containsExactly("lab-g");
+        assertThat(SEEN.get(before + 1).tenant()).as("the administrator key acts as the default tenant").containsExactly("default");
     }
 }

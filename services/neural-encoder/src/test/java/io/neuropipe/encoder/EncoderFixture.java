@@ -62,7 +62,7 @@ public final class EncoderFixture implements AutoCloseable {
         EncoderProperties props = new EncoderProperties("eeg-encoder", "eeg-ridge", "fmri-translator", "fmri-ridge-", 16,
             Duration.ofMillis(2), 1024);
         eeg = new EegEncoders(models, props, registry);
-        fmri = new FmriEncoderEngine(models, props);
+        fmri = new FmriEncoderEngine(models, props, registry);
         SubjectProperties subjectProps = new SubjectProperties(adapterDirectory, 64L << 20, true);
         adapters = new AdapterModels(models, providers, subjectProps, registry);
         subjects = new SubjectRegistry(new SubjectStore(JdbcClient.create(ds)), adapters, models, props, subjectProps);
@@ -72,6 +72,7 @@ public final class EncoderFixture implements AutoCloseable {
     @Override
     public void close() {
         eeg.close();
+        fmri.close();
         adapters.close();
         models.close();
     }

@@ -9,14 +9,17 @@ import java.util.Map;
 import io.neuropipe.encoder.config.GalleryProperties;
 import io.neuropipe.encoder.gallery.EntrySummary;
 import io.neuropipe.encoder.gallery.GalleryEntry;
+import io.neuropipe.encoder.gallery.GalleryRef;
 import io.neuropipe.encoder.gallery.GalleryService;
 import io.neuropipe.encoder.gallery.GalleryStore;
 import io.neuropipe.encoder.gallery.GallerySummary;
+import io.neuropipe.encoder.gallery.GalleryTenants;
 import io.neuropipe.encoder.gallery.LabeledImage;
 import io.neuropipe.encoder.gallery.RetrievalJson;
 import io.neuropipe.encoder.io.FloatNdArray;
 import io.neuropipe.encoder.io.NpyReader;
 import io.neuropipe.runtime.step.InvalidInputException;
+import io.neuropipe.runtime.tenant.TenantHeader;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -25,6 +28,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -33,7 +37,9 @@ import org.springframework.web.multipart.MultipartFile;
 
 /**
  * Galleries over REST ({@code /v1/galleries}); the gateway forwards its {@code /v1/galleries/**}
- * here behind its API keys. Errors are {@code application/problem+json} (see {@link GalleryProblems}).
+ * here behind its API keys, naming the caller's tenant in {@link TenantHeader#NAME}. A tenant sees
+ * its own galleries and the shared ones (read-only); another tenant's gallery is a 404 like one
+ * that does not exist. Errors are {@code application/problem+json} (see {@link GalleryProblems}).
  */
 @RestController
 @RequestMapping("/v1/galleries")
@@ -58,41 +64,46 @@ class GalleryController {
     private final GalleryService galleries;
     private final GalleryStore store;
     private final GalleryProperties props;
+    private final GalleryTenants tenants;
 
-    GalleryController(GalleryService galleries, GalleryStore store, GalleryProperties props) {
+    GalleryController(GalleryService galleries, GalleryStore store, GalleryProperties props, GalleryTenants tenants) {
         this.galleries = galleries;
         this.store = store;
         this.props = props;
+        this.tenants = tenants;
     }
 
     @GetMapping
-    Map<String, Object> list() {
-        return Map.of("galleries", store.list());
+    Map<String, Object> list(@RequestHeader(name = TenantHeader.NAME, required = false) String tenant) {
+        return Map.of("galleries", store.list(tenants.resolve(tenant)));
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<GallerySummary> create(@RequestBody CreateGallery body) {
-        GallerySummary g = galleries.create(body.name(), body.description(), body.dim() == null ? 0 : body.dim());
+    ResponseEntity<GallerySummary> create(@RequestHeader(name = TenantHeader.NAME, required = false) String tenant,
+                                          @RequestBody CreateGallery body) {
+        GallerySummary g = galleries.create(tenants.resolve(tenant), body.name(), body.description(),
+            body.dim() == null ? 0 : body.dim());
         return ResponseEntity.created(URI.create("/v1/galleries/" + g.name())).body(g);
     }
 
     @GetMapping("/{name}")
-    Map<String, Object> get(@PathVariable String name, @RequestParam(defaultValue = "0") int offset,
-                            @RequestParam(defaultValue = "100") int limit) {
+    Map<String, Object> get(@RequestHeader(name = TenantHeader.NAME, required = false) String tenant, @PathVariable String name,
+                            @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "100") int limit) {
         if (offset < 0 || limit < 1 || limit > 10000) {
             throw new InvalidInputException("offset must be >= 0 and limit in [1, 10000]");
         }
+        GalleryRef ref = store.resolve(tenants.resolve(tenant), name);
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (EntrySummary e : store.entries(name, offset, limit)) {
+        for (EntrySummary e : store.entries(ref, offset, limit)) {
             entries.add(Map.of("id", e.id(), "label", e.label(),
                 "thumbnail", e.thumbnail() ? RetrievalJson.thumbnailPath(name, e.id()) : ""));
         }
-        return Map.of("gallery", store.summary(name), "offset", offset, "entries", entries);
+        return Map.of("gallery", store.summary(ref), "offset", offset, "entries", entries);
     }
 
     @DeleteMapping("/{name}")
-    ResponseEntity<Void> delete(@PathVariable String name) {
-        galleries.delete(name);
+    ResponseEntity<Void> delete(@RequestHeader(name = TenantHeader.NAME, required = false) String tenant, @PathVariable String name) {
+        galleries.delete(tenants.resolve(tenant), name);
         return ResponseEntity.noContent().build();
     }
 
@@ -101,7 +112,8 @@ class GalleryController {
      * Labels come from the {@code label} parts, in order, or else from the file names.
      */
     @PostMapping(path = "/{name}/images", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<Map<String, Object>> addImages(@PathVariable String name,
+    ResponseEntity<Map<String, Object>> addImages(@RequestHeader(name = TenantHeader.NAME, required = false) String tenant,
+                                                  @PathVariable String name,
                                                   @RequestPart(name = "image", required = false) List<MultipartFile> images,
                                                   @RequestParam(name = "label", required = false) List<String> labels) {
         if (images == null || images.isEmpty()) {
@@ -116,12 +128,14 @@ class GalleryController {
             String label = labels != null && !labels.isEmpty() ? labels.get(i) : baseName(f.getOriginalFilename(), i);
             uploads.add(new LabeledImage(label, bytes(f)));
         }
-        return added(name, galleries.addImages(name, uploads));
+        String owner = tenants.resolve(tenant);
+        return added(owner, name, galleries.addImages(owner, name, uploads));
     }
 
     /** Adds entries with their embeddings as JSON: {@code {"entries": [{"label": ..., "embedding": [...]}]}}. */
     @PostMapping(path = "/{name}/embeddings", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> addEmbeddings(@PathVariable String name, @RequestBody EmbeddingUpload body) {
+    ResponseEntity<Map<String, Object>> addEmbeddings(@RequestHeader(name = TenantHeader.NAME, required = false) String tenant,
+                                                      @PathVariable String name, @RequestBody EmbeddingUpload body) {
         if (body.entries() == null || body.entries().isEmpty()) {
             throw new InvalidInputException("Send {\"entries\": [{\"label\": ..., \"embedding\": [...]}, ...]}");
         }
@@ -133,12 +147,14 @@ class GalleryController {
             }
             entries.add(new GalleryEntry(e.label(), e.embedding(), null));
         }
-        return added(name, galleries.add(name, entries));
+        String owner = tenants.resolve(tenant);
+        return added(owner, name, galleries.add(owner, name, entries));
     }
 
     /** Adds entries from an NPY file {@code embeddings} [n, dim] and {@code n} {@code label} parts. */
     @PostMapping(path = "/{name}/embeddings", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<Map<String, Object>> addEmbeddingsNpy(@PathVariable String name,
+    ResponseEntity<Map<String, Object>> addEmbeddingsNpy(@RequestHeader(name = TenantHeader.NAME, required = false) String tenant,
+                                                         @PathVariable String name,
                                                          @RequestPart(name = "embeddings", required = false) MultipartFile npy,
                                                          @RequestParam(name = "label", required = false) List<String> labels) {
         if (npy == null) {
@@ -157,26 +173,31 @@ class GalleryController {
         for (int i = 0; i < n; i++) {
             entries.add(new GalleryEntry(labels.get(i), array.slice(i), null));
         }
-        return added(name, galleries.add(name, entries));
+        String owner = tenants.resolve(tenant);
+        return added(owner, name, galleries.add(owner, name, entries));
     }
 
     @GetMapping(path = "/{name}/entries/{id}/thumbnail", produces = MediaType.IMAGE_PNG_VALUE)
-    ResponseEntity<byte[]> thumbnail(@PathVariable String name, @PathVariable long id) {
+    ResponseEntity<byte[]> thumbnail(@RequestHeader(name = TenantHeader.NAME, required = false) String tenant,
+                                     @PathVariable String name, @PathVariable long id) {
+        GalleryRef ref = store.resolve(tenants.resolve(tenant), name);
         return ResponseEntity.ok().cacheControl(CacheControl.noCache()).contentType(MediaType.IMAGE_PNG)
-            .body(store.thumbnail(name, id));
+            .body(store.thumbnail(ref.id(), name, id));
     }
 
     /** Top-k of an embedding: {@code {"embedding": [...], "k": 5}}. */
     @PostMapping(path = "/{name}/search", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> search(@PathVariable String name, @RequestBody SearchRequest body) {
+    Map<String, Object> search(@RequestHeader(name = TenantHeader.NAME, required = false) String tenant,
+                               @PathVariable String name, @RequestBody SearchRequest body) {
         if (body.embedding() == null) {
             throw new InvalidInputException("Send {\"embedding\": [...], \"k\": n}");
         }
-        return RetrievalJson.toMap(galleries.search(name, body.embedding(), body.k() == null ? props.defaultK() : body.k()));
+        return RetrievalJson.toMap(galleries.search(tenants.resolve(tenant), name, body.embedding(),
+            body.k() == null ? props.defaultK() : body.k()));
     }
 
-    private ResponseEntity<Map<String, Object>> added(String name, List<Long> ids) {
-        return ResponseEntity.status(201).body(Map.of("gallery", store.summary(name), "ids", ids));
+    private ResponseEntity<Map<String, Object>> added(String tenant, String name, List<Long> ids) {
+        return ResponseEntity.status(201).body(Map.of("gallery", store.summary(store.resolve(tenant, name)), "ids", ids));
     }
 
     private static byte[] bytes(MultipartFile f) {

@@ -3,6 +3,7 @@ package io.neuropipe.encoder.api;
 import java.net.URI;
 
 import io.neuropipe.encoder.gallery.GalleryExistsException;
+import io.neuropipe.encoder.gallery.GalleryReadOnlyException;
 import io.neuropipe.proto.v1.ErrorCode;
 import io.neuropipe.runtime.step.StepException;
 import org.springframework.http.HttpStatus;
@@ -21,13 +22,15 @@ class GalleryProblems {
 
     @ExceptionHandler
     ProblemDetail step(StepException e) {
-        HttpStatus status = e instanceof GalleryExistsException ? HttpStatus.CONFLICT : switch (e.code()) {
+        HttpStatus status = e instanceof GalleryExistsException ? HttpStatus.CONFLICT
+            : e instanceof GalleryReadOnlyException ? HttpStatus.FORBIDDEN : switch (e.code()) {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case INVALID_INPUT, SHAPE_MISMATCH -> HttpStatus.BAD_REQUEST;
             case UNAVAILABLE, MODEL_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             default -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
-        String kind = e instanceof GalleryExistsException ? "conflict" : e.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        String kind = e instanceof GalleryExistsException ? "conflict" : e instanceof GalleryReadOnlyException ? "forbidden"
+            : e.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         return problem(status, kind, e.getMessage());
     }
 

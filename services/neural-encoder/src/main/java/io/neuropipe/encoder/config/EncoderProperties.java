@@ -17,9 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * @param eegRidgeModel model repository name of the linear EEG baseline ({@code model=ridge})
  * @param fmriTranslatorModel model repository name of the shared fMRI translator (adapter hidden -> embedding)
  * @param fmriRidgePrefix model repository name prefix of the per-subject fMRI ridge baselines ({@code <prefix><subject>})
- * @param maxBatchSize  most EEG trials encoded in one model call
- * @param maxQueueDelay longest a trial waits for others to share its model call
- * @param queueCapacity trials that may wait for a model call before new ones are refused
+ * @param maxBatchSize  most EEG trials (or fMRI vectors) encoded in one model call
+ * @param maxQueueDelay longest a trial or vector waits for others to share its model call
+ * @param queueCapacity trials (and, separately, vectors) that may wait for a model call before new ones are refused
  */
 @Validated
 @ConfigurationProperties("neuropipe.encoder")

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -26,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param thumbnailSide    longest side of a stored thumbnail; larger images are scaled down
  * @param refreshInterval  how often in-memory indexes are checked against the database's gallery versions
  *                         (changes made through this instance are visible at once; 0 = never check)
+ * @param defaultTenant    tenant of gallery calls without the gateway's tenant header and of jobs and EEG streams
+ *                         that name no tenant (the gateway's {@code neuropipe.gateway.default-tenant})
  */
 @Validated
 @ConfigurationProperties("neuropipe.encoder.gallery")
@@ -40,7 +43,11 @@ public record GalleryProperties(
         @Min(1) @DefaultValue("8388608") int maxImageBytes,
         @Min(1) @Max(16384) @DefaultValue("4096") int maxImageSide,
         @Min(8) @Max(1024) @DefaultValue("128") int thumbnailSide,
-        @NotNull @DefaultValue("5s") Duration refreshInterval) {
+        @NotNull @DefaultValue("5s") Duration refreshInterval,
+        @NotNull @Pattern(regexp = GalleryProperties.TENANT) @DefaultValue("default") String defaultTenant) {
+
+    /** A tenant id as the gateway issues them. */
+    public static final String TENANT = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
 
     public GalleryProperties {
         if (defaultK > maxK) {
@@ -51,6 +58,6 @@ public record GalleryProperties(
 
     /** Everything at its default (tests, tools). */
     public static GalleryProperties defaults(Path zooSamples) {
-        return new GalleryProperties("zoo", true, zooSamples, "image-encoder", 5, 100, 1000, 8388608, 4096, 128, Duration.ofSeconds(5));
+        return new GalleryProperties("zoo", true, zooSamples, "image-encoder", 5, 100, 1000, 8388608, 4096, 128, Duration.ofSeconds(5), "default");
     }
 }

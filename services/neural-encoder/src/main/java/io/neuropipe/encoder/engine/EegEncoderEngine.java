@@ -6,10 +6,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.neuropipe.encoder.config.EncoderProperties;
@@ -20,8 +16,6 @@ import io.neuropipe.runtime.model.ModelCard;
 import io.neuropipe.runtime.model.ModelRepository;
 import io.neuropipe.runtime.model.OnnxModel;
 import io.neuropipe.runtime.model.Outputs;
-import io.neuropipe.runtime.step.StepException;
-import io.neuropipe.runtime.step.TransientStepException;
 
 /** Runs one EEG encoder model (deep or ridge), batching concurrent trials into one model call. */
 public class EegEncoderEngine implements AutoCloseable {
@@ -44,7 +38,7 @@ public class EegEncoderEngine implements AutoCloseable {
 
     /** The L2-normalised embedding of one trial. */
     public float[] encode(EegTrial trial) {
-        return await(batcher.submit(trial));
+        return BatchFutures.await(batcher.submit(trial), "EEG encoder");
     }
 
     /** The embeddings of several trials (one recording's epochs), submitted together so they share model calls. */
@@ -55,28 +49,9 @@ public class EegEncoderEngine implements AutoCloseable {
         }
         List<float[]> out = new ArrayList<>(trials.size());
         for (java.util.concurrent.Future<float[]> f : pending) {
-            out.add(await(f));
+            out.add(BatchFutures.await(f, "EEG encoder"));
         }
         return out;
-    }
-
-    private static float[] await(java.util.concurrent.Future<float[]> result) {
-        try {
-            return result.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StepException se) {
-                throw se;
-            }
-            if (e.getCause() instanceof RejectedExecutionException) {
-                throw new TransientStepException("EEG encoder is overloaded: " + e.getCause().getMessage(), e.getCause());
-            }
-            throw new IllegalStateException("EEG encoding failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientStepException("Interrupted while encoding", e);
-        } catch (TimeoutException e) {
-            throw new TransientStepException("EEG encoder did not answer in 60 s", e);
-        }
     }
 
     List<float[]> encodeBatch(List<EegTrial> trials) {

@@ -1,43 +1,44 @@
 package io.neuropipe.encoder.engine;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.neuropipe.encoder.config.EncoderProperties;
-import io.neuropipe.runtime.model.InferenceScope;
+import io.neuropipe.runtime.batch.DynamicBatcher;
 import io.neuropipe.runtime.model.ModelRepository;
 import io.neuropipe.runtime.model.OnnxModel;
-import io.neuropipe.runtime.model.Outputs;
 import io.neuropipe.runtime.step.InvalidInputException;
 import org.springframework.stereotype.Component;
 
 /**
  * Runs the fMRI encoders on pooled voxel vectors [n, P]: deep = the subject's adapter graph then
- * the shared translator (MindBridge), ridge = the subject's linear baseline. One model call per
- * request for all its vectors.
+ * the shared translator (MindBridge), ridge = the subject's linear baseline. Vectors of concurrent
+ * requests are batched like EEG trials (batchers {@code fmri-deep} and {@code fmri-ridge}): one
+ * adapter call per subject in a batch and one translator call for the whole batch.
  */
 @Component
-public class FmriEncoderEngine {
+public class FmriEncoderEngine implements AutoCloseable {
 
     private final ModelRepository models;
     private final EncoderProperties props;
+    private final DynamicBatcher<FmriRow, FmriEncoded> deep;
+    private final DynamicBatcher<FmriRow, FmriEncoded> ridge;
 
-    public FmriEncoderEngine(ModelRepository models, EncoderProperties props) {
+    public FmriEncoderEngine(ModelRepository models, EncoderProperties props, MeterRegistry registry) {
         this.models = models;
         this.props = props;
+        FmriBatchRunner runner = new FmriBatchRunner(() -> models.model(props.fmriTranslatorModel()));
+        this.deep = new DynamicBatcher<>("fmri-deep", props.maxBatchSize(), props.maxQueueDelay(), props.queueCapacity(),
+            runner::deep, registry);
+        this.ridge = new DynamicBatcher<>("fmri-ridge", props.maxBatchSize(), props.maxQueueDelay(), props.queueCapacity(),
+            runner::ridge, registry);
     }
 
     /** Adapter then translator: the embeddings [n][E] of pooled vectors [n][P]. */
     public float[][] deep(OnnxModel adapter, float[][] pooled) {
-        OnnxModel translator = models.model(props.fmriTranslatorModel());
-        try (InferenceScope scope = adapter.scope()) {
-            Outputs hidden = scope.run(adapter, Map.of("voxels", scope.floats(pack(pooled), pooled.length, pooled[0].length)));
-            long[] shape = hidden.shape("hidden");
-            Outputs out = scope.run(translator, Map.of("hidden", scope.floats(hidden.floatBuffer("hidden"), shape)));
-            return unpack(out.floatBuffer("embedding"), pooled.length);
-        }
+        return encode(deep, adapter, pooled);
     }
 
     /** The subject's ridge baseline model; an error naming the subject when there is none. */
@@ -51,10 +52,28 @@ public class FmriEncoderEngine {
 
     /** A ridge baseline: embeddings [n][E] of pooled vectors [n][P]. */
     public float[][] ridge(OnnxModel ridge, float[][] pooled) {
-        try (InferenceScope scope = ridge.scope()) {
-            Outputs out = scope.run(ridge, Map.of("voxels", scope.floats(pack(pooled), pooled.length, pooled[0].length)));
-            return unpack(out.floatBuffer("embedding"), pooled.length);
+        return encode(this.ridge, ridge, pooled);
+    }
+
+    /**
+     * Queues the vectors at most one batch at a time, so a long 4D volume never fills the queue by
+     * itself and other requests' vectors still join its model calls.
+     */
+    private static float[][] encode(DynamicBatcher<FmriRow, FmriEncoded> batcher, OnnxModel model, float[][] pooled) {
+        float[][] out = new float[pooled.length][];
+        int chunk = batcher.maxBatchSize();
+        List<CompletableFuture<FmriEncoded>> pending = new ArrayList<>(Math.min(chunk, pooled.length));
+        for (int from = 0; from < pooled.length; from += chunk) {
+            pending.clear();
+            int to = Math.min(pooled.length, from + chunk);
+            for (int i = from; i < to; i++) {
+                pending.add(batcher.submit(new FmriRow(model, pooled[i])));
+            }
+            for (int i = from; i < to; i++) {
+                out[i] = BatchFutures.await(pending.get(i - from), "fMRI encoder").orThrow();
+            }
         }
+        return out;
     }
 
     /** The input length the subject's graphs take (the pooled length P). */
@@ -63,20 +82,9 @@ public class FmriEncoderEngine {
             model.card().id() + " has no input with role voxels")).shape().get(1));
     }
 
-    private static FloatBuffer pack(float[][] rows) {
-        FloatBuffer b = ByteBuffer.allocateDirect(rows.length * rows[0].length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        for (float[] r : rows) {
-            b.put(r);
-        }
-        return b.flip();
-    }
-
-    private static float[][] unpack(FloatBuffer b, int n) {
-        int dim = b.remaining() / n;
-        float[][] out = new float[n][dim];
-        for (float[] r : out) {
-            b.get(r);
-        }
-        return out;
+    @Override
+    public void close() {
+        deep.close();
+        ridge.close();
     }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import io.neuropipe.encoder.config.GalleryProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,13 +22,11 @@ public class GalleryIndexes implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GalleryIndexes.class);
 
     private final GalleryStore store;
-    private final JdbcClient jdbc;
-    private final Map<String, GalleryIndex> indexes = new ConcurrentHashMap<>();
+    private final Map<Long, GalleryIndex> indexes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService checker;
 
-    public GalleryIndexes(GalleryStore store, JdbcClient jdbc, GalleryProperties props) {
+    public GalleryIndexes(GalleryStore store, GalleryProperties props) {
         this.store = store;
-        this.jdbc = jdbc;
         if (props.refreshInterval().isZero()) {
             this.checker = null;
         } else {
@@ -43,42 +40,39 @@ public class GalleryIndexes implements AutoCloseable {
         }
     }
 
-    /** The current index of {@code gallery}; a {@link GalleryNotFoundException} when it does not exist. */
-    public GalleryIndex get(String gallery) {
-        GalleryIndex index = indexes.get(gallery);
+    /** The current index of the gallery; a {@link GalleryNotFoundException} when it does not exist (any more). */
+    public GalleryIndex get(GalleryRef gallery) {
+        GalleryIndex index = indexes.get(gallery.id());
         return index != null ? index : refresh(gallery);
     }
 
-    /** Reloads {@code gallery} from the database and swaps it in unless a newer snapshot is already there. */
-    public GalleryIndex refresh(String gallery) {
+    /** Reloads the gallery from the database and swaps it in unless a newer snapshot is already there. */
+    public GalleryIndex refresh(GalleryRef gallery) {
         GalleryIndex loaded;
         try {
             loaded = store.loadIndex(gallery);
         } catch (GalleryNotFoundException e) {
-            indexes.remove(gallery);
+            indexes.remove(gallery.id());
             throw e;
         }
-        return indexes.merge(gallery, loaded, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
+        return indexes.merge(gallery.id(), loaded, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
     }
 
-    public void evict(String gallery) {
-        indexes.remove(gallery);
+    public void evict(GalleryRef gallery) {
+        indexes.remove(gallery.id());
     }
 
     void refreshStale() {
         try {
-            Map<String, Long> versions = new ConcurrentHashMap<>();
-            jdbc.sql("SELECT name, version FROM galleries").query(rs -> {
-                versions.put(rs.getString(1), rs.getLong(2));
-            });
-            for (GalleryIndex index : indexes.values()) {
-                Long current = versions.get(index.gallery());
+            Map<Long, Long> versions = store.versions();
+            indexes.forEach((id, index) -> {
+                Long current = versions.get(id);
                 if (current == null) {
-                    indexes.remove(index.gallery(), index);
+                    indexes.remove(id, index);
                 } else if (current != index.version()) {
-                    refresh(index.gallery());
+                    refresh(new GalleryRef(id, index.gallery(), false));
                 }
-            }
+            });
         } catch (RuntimeException e) {
             log.warn("Checking gallery versions failed: {}", e.getMessage());
         }

@@ -9,7 +9,10 @@ import io.neuropipe.runtime.image.ImagePreprocessor;
 import io.neuropipe.runtime.step.InvalidInputException;
 import org.springframework.stereotype.Service;
 
-/** Gallery use cases: create, fill from images (embedded here) or embeddings, delete, search. */
+/**
+ * Gallery use cases for a tenant: create, fill from images (embedded here) or embeddings, delete, search.
+ * A tenant reaches its own galleries and reads the shared ones ({@link GalleryStore#SHARED}).
+ */
 @Service
 public class GalleryService {
 
@@ -17,19 +20,22 @@ public class GalleryService {
     private final GalleryIndexes indexes;
     private final ImageEncoderEngine images;
     private final GalleryProperties props;
+    private final GalleryTenants tenants;
     private final Thumbnails thumbnails;
 
-    public GalleryService(GalleryStore store, GalleryIndexes indexes, ImageEncoderEngine images, GalleryProperties props) {
+    public GalleryService(GalleryStore store, GalleryIndexes indexes, ImageEncoderEngine images, GalleryProperties props,
+                          GalleryTenants tenants) {
         this.store = store;
         this.indexes = indexes;
         this.images = images;
         this.props = props;
+        this.tenants = tenants;
         this.thumbnails = new Thumbnails(props.thumbnailSide());
     }
 
-    /** Creates an empty gallery; {@code dim} 0 = the image encoder's embedding size. */
-    public GallerySummary create(String name, String description, int dim) {
-        return store.create(name, description, dim > 0 ? dim : imageEmbeddingDim());
+    /** Creates an empty gallery of {@code tenant}; {@code dim} 0 = the image encoder's embedding size. */
+    public GallerySummary create(String tenant, String name, String description, int dim) {
+        return store.create(tenant, name, description, dim > 0 ? dim : imageEmbeddingDim());
     }
 
     public int imageEmbeddingDim() {
@@ -38,9 +44,9 @@ public class GalleryService {
     }
 
     /** Embeds the images with the image encoder (batched) and adds them with their thumbnails. */
-    public List<Long> addImages(String gallery, List<LabeledImage> uploads) {
+    public List<Long> addImages(String tenant, String gallery, List<LabeledImage> uploads) {
         checkCount(uploads.size());
-        store.summary(gallery);
+        GalleryRef ref = store.resolveWritable(tenant, gallery);
         ImagePreprocessor pre = new ImagePreprocessor(images.card(), props.maxImageBytes(), props.maxImageSide());
         List<float[]> pixels = new ArrayList<>(uploads.size());
         List<byte[]> thumbs = new ArrayList<>(uploads.size());
@@ -58,29 +64,43 @@ public class GalleryService {
         for (int i = 0; i < uploads.size(); i++) {
             entries.add(new GalleryEntry(uploads.get(i).label(), embeddings.get(i), thumbs.get(i)));
         }
-        return add(gallery, entries);
+        return add(ref, entries);
     }
 
     /** Adds entries whose embeddings the caller computed. */
-    public List<Long> add(String gallery, List<GalleryEntry> entries) {
+    public List<Long> add(String tenant, String gallery, List<GalleryEntry> entries) {
         checkCount(entries.size());
-        List<Long> ids = store.add(gallery, entries);
-        indexes.refresh(gallery);
+        return add(store.resolveWritable(tenant, gallery), entries);
+    }
+
+    private List<Long> add(GalleryRef ref, List<GalleryEntry> entries) {
+        List<Long> ids = store.add(ref, entries);
+        indexes.refresh(ref);
         return ids;
     }
 
-    public void delete(String gallery) {
-        store.delete(gallery);
-        indexes.evict(gallery);
+    public void delete(String tenant, String gallery) {
+        GalleryRef ref = store.resolveWritable(tenant, gallery);
+        store.delete(ref);
+        indexes.evict(ref);
     }
 
-    /** Top-k of {@code query} in {@code gallery} (null/blank = the default gallery); k is checked against max-k. */
-    public SearchResult search(String gallery, float[] query, int k) {
+    /**
+     * Top-k of {@code query} in {@code tenant}'s or the shared {@code gallery} (null/blank = the default gallery);
+     * k is checked against max-k.
+     */
+    public SearchResult search(String tenant, String gallery, float[] query, int k) {
         if (k < 1 || k > props.maxK()) {
             throw new InvalidInputException("k=" + k + " is outside [1, " + props.maxK() + "]");
         }
-        GalleryIndex index = indexes.get(gallery == null || gallery.isBlank() ? props.defaultGallery() : gallery);
-        return new SearchResult(index.gallery(), index.version(), index.topK(query, k));
+        GalleryRef ref = store.resolve(tenant, gallery == null || gallery.isBlank() ? props.defaultGallery() : gallery);
+        GalleryIndex index = indexes.get(ref);
+        return new SearchResult(index.gallery(), index.version(), index.topK(query, k), ref.id());
+    }
+
+    /** {@link #search(String, String, float[], int)} as the default tenant (EEG streams carry no tenant). */
+    public SearchResult search(String gallery, float[] query, int k) {
+        return search(tenants.defaultTenant(), gallery, query, k);
     }
 
     private void checkCount(int n) {
@@ -89,7 +109,7 @@ public class GalleryService {
         }
     }
 
-    /** Hits of one search and the gallery snapshot they came from. */
-    public record SearchResult(String gallery, long version, List<RetrievalHit> hits) {
+    /** Hits of one search and the gallery snapshot they came from ({@code galleryId}: its key, for thumbnails). */
+    public record SearchResult(String gallery, long version, List<RetrievalHit> hits, long galleryId) {
     }
 }

@@ -18,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Creates the default gallery from the zoo's sample stimuli ({@code index.json}: file + caption)
- * at start-up when it does not exist yet, so retrieval works on a fresh installation.
+ * at start-up when it does not exist yet, so retrieval works on a fresh installation. It is a shared
+ * gallery: every tenant searches it, none changes it.
  */
 @Component
 public class ZooGallerySeeder implements ApplicationRunner {
@@ -45,7 +46,7 @@ public class ZooGallerySeeder implements ApplicationRunner {
     /** Seeds the default gallery unless it exists; returns whether it did. */
     public boolean seed() {
         String name = props.defaultGallery();
-        if (store.list().stream().anyMatch(g -> g.name().equals(name))) {
+        if (store.list(GalleryStore.SHARED).stream().anyMatch(g -> g.name().equals(name))) {
             return false;
         }
         Path index = props.zooSamples().resolve("index.json");
@@ -55,11 +56,11 @@ public class ZooGallerySeeder implements ApplicationRunner {
         }
         List<LabeledImage> images = readStimuli(props.zooSamples(), index);
         try {
-            galleries.create(name, "NeuroShapes sample stimuli of the model zoo (" + images.size() + " images)", 0);
+            galleries.create(GalleryStore.SHARED, name, "NeuroShapes sample stimuli of the model zoo (" + images.size() + " images)", 0);
         } catch (GalleryExistsException e) {
             return false; // another replica seeded it first
         }
-        galleries.addImages(name, images);
+        galleries.addImages(GalleryStore.SHARED, name, images);
         log.info("Seeded gallery '{}' with {} zoo images from {}", name, images.size(), props.zooSamples().toAbsolutePath());
         return true;
     }

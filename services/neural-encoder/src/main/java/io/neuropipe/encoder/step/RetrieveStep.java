@@ -9,6 +9,7 @@ import io.neuropipe.encoder.config.GalleryProperties;
 import io.neuropipe.encoder.gallery.GalleryNotFoundException;
 import io.neuropipe.encoder.gallery.GalleryService;
 import io.neuropipe.encoder.gallery.GalleryStore;
+import io.neuropipe.encoder.gallery.GalleryTenants;
 import io.neuropipe.encoder.gallery.RetrievalHit;
 import io.neuropipe.encoder.gallery.RetrievalJson;
 import io.neuropipe.proto.v1.Artifact;
@@ -25,7 +26,8 @@ import org.springframework.stereotype.Component;
  * Step {@code retrieve}: artifact {@code embedding} (from {@code encode}) + params {@code gallery}
  * (default: the zoo gallery) and {@code k} -> artifact {@code retrieval} (JSON text: hits with
  * rank, id, label, cosine score and thumbnail path), {@code retrieved} (the best hit's thumbnail,
- * PNG) and {@code retrieval_scores} (FP32 [hits]).
+ * PNG) and {@code retrieval_scores} (FP32 [hits]). The gallery is the job tenant's own of that
+ * name, else the shared one; another tenant's is never found.
  */
 @Component
 public class RetrieveStep implements StepHandler {
@@ -33,11 +35,13 @@ public class RetrieveStep implements StepHandler {
     private final GalleryService galleries;
     private final GalleryStore store;
     private final GalleryProperties props;
+    private final GalleryTenants tenants;
 
-    public RetrieveStep(GalleryService galleries, GalleryStore store, GalleryProperties props) {
+    public RetrieveStep(GalleryService galleries, GalleryStore store, GalleryProperties props, GalleryTenants tenants) {
         this.galleries = galleries;
         this.store = store;
         this.props = props;
+        this.tenants = tenants;
     }
 
     @Override
@@ -50,7 +54,8 @@ public class RetrieveStep implements StepHandler {
         String gallery = input.params().string("gallery", props.defaultGallery());
         int k = input.params().integer("k", props.defaultK(), 1, props.maxK());
         float[] query = input.timings().preprocess(() -> embedding(input.requireTensor("embedding")));
-        GalleryService.SearchResult result = input.timings().inference(() -> galleries.search(gallery, query, k));
+        String tenant = tenants.resolve(input.tenant());
+        GalleryService.SearchResult result = input.timings().inference(() -> galleries.search(tenant, gallery, query, k));
         List<Artifact> artifacts = input.timings().postprocess(() -> artifacts(result));
         return new StepOutput(artifacts, Map.of("retrieve.gallery", result.gallery(),
             "retrieve.gallery_version", Long.toString(result.version()), "retrieve.k", Integer.toString(k)));
@@ -78,7 +83,7 @@ public class RetrieveStep implements StepHandler {
         if (!result.hits().isEmpty()) {
             RetrievalHit best = result.hits().get(0);
             try {
-                out.add(Artifact.newBuilder().setName("retrieved").setPng(ByteString.copyFrom(store.thumbnail(result.gallery(), best.entryId())))
+                out.add(Artifact.newBuilder().setName("retrieved").setPng(ByteString.copyFrom(store.thumbnail(result.galleryId(), result.gallery(), best.entryId())))
                     .putMetadata("label", best.label()).putMetadata("score", Float.toString(best.score())).build());
             } catch (GalleryNotFoundException noThumbnail) {
                 // entries added as bare embeddings have no image to show

@@ -52,6 +52,11 @@ public final class StepInput {
         return envelope.getJobId();
     }
 
+    /** The tenant that owns the job (empty when the envelope names none). */
+    public String tenant() {
+        return envelope.getTenant();
+    }
+
     public StepParams params() {
         return params;
     }
