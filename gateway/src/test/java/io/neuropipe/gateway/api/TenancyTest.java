@@ -164,7 +164,8 @@ class TenancyTest {
         String key = issue("lab-r");
         int ok = 0;
         Response limited = null;
-        for (int i = 0; i < 20 && limited == null; i++) {
+        long started = System.nanoTime();
+        for (int i = 0; i < 200 && limited == null; i++) {
             Response r = get(port, "/v1/pipelines", bearer(key));
             if (r.status() == 429) {
                 limited = r;
@@ -173,7 +174,9 @@ class TenancyTest {
             }
         }
         assertThat(limited).as("429 after the burst").isNotNull();
-        assertThat(ok).isBetween(12, 14);
+        // the bucket refills at 1/s while the burst runs, so a slow (loaded) machine earns extra requests
+        long refilled = (System.nanoTime() - started) / 1_000_000_000L + 1;
+        assertThat(ok).isBetween(12, 12 + (int) refilled);
         assertProblem(limited, 429, "rate-limited");
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/pipelines"))
             .header("Authorization", "Bearer " + key).GET().build();
