@@ -38,13 +38,18 @@ final class HeadTreeBuilder {
         tokens[0] = root;
         pathProbability[0] = 1.0;
         kept[0] = true;
+        int[] candidates = new int[n];
         for (int d = 1; d <= shape.depth(); d++) {
-            int level = d;
-            int[] expand = java.util.stream.IntStream.range(0, n)
-                .filter(i -> kept[i] && depths[i] == level - 1 && hasChildAtShape(parents, i)).toArray();
-            if (expand.length == 0) {
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                if (kept[i] && depths[i] == d - 1 && shape.hasChildren(i)) {
+                    candidates[count++] = i;
+                }
+            }
+            if (count == 0) {
                 break;
             }
+            int[] expand = Arrays.copyOf(candidates, count);
             Choices[] offered = expander.expand(expand, d, tokens, parents, depths);
             for (int i = 1; i < n; i++) {
                 if (depths[i] != d || !kept[parents[i]]) {
@@ -60,15 +65,6 @@ final class HeadTreeBuilder {
             }
         }
         return compact(tokens, parents, depths, kept);
-    }
-
-    private static boolean hasChildAtShape(int[] parents, int node) {
-        for (int parent : parents) {
-            if (parent == node) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static DraftTree compact(int[] tokens, int[] parents, int[] depths, boolean[] kept) {

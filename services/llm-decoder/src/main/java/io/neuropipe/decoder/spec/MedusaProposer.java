@@ -8,7 +8,8 @@ import io.neuropipe.runtime.model.OnnxModel;
 import org.springframework.stereotype.Component;
 
 /**
- * Medusa: one run of the heads on the last hidden state; head d-1 gives the top-k candidates of every node at
+ * Medusa: one run of the heads on the last hidden state (or their logits from a verification graph with the heads
+ * fused in, which saves that run); head d-1 gives the top-k candidates of every node at
  * depth d, independent of the parent (so siblings' subtrees share their candidates). Unlikely nodes are dropped
  * ({@link SpeculationOptions#minProbability()}).
  */
@@ -42,14 +43,15 @@ public class MedusaProposer implements Proposer {
     }
 
     @Override
+    public boolean readsHeadLogits() {
+        return true;
+    }
+
+    @Override
     public DraftTree propose(ProposalContext context) {
         TreeShape shape = context.options().tree();
         check(context.options());
-        float[] logits;
-        try (InferenceScope scope = heads.scope()) {
-            logits = scope.run(heads, Map.of("hidden_states", scope.floats(context.hidden(), 1, context.hidden().length)))
-                .floats("medusa_logits");
-        }
+        float[] logits = context.headLogits() != null ? context.headLogits() : run(context.hidden());
         int vocab = logits.length / headCount;
         float[] headLogits = logits;
         return HeadTreeBuilder.build(context.root(), shape, context.options().minProbability(), (parents, depth, tokens, parentOf, depthOf) -> {
@@ -58,5 +60,11 @@ public class MedusaProposer implements Proposer {
             java.util.Arrays.fill(all, choices);
             return all;
         });
+    }
+
+    private float[] run(float[] hidden) {
+        try (InferenceScope scope = heads.scope()) {
+            return scope.run(heads, Map.of("hidden_states", scope.floats(hidden, 1, hidden.length))).floats("medusa_logits");
+        }
     }
 }

@@ -7,6 +7,12 @@ package io.neuropipe.decoder.spec;
  * @param hidden  [hidden] the base model's last hidden state at position t (the one that produced {@code root})
  * @param history prompt ids and generated ids so far, {@code root} included
  * @param options the request's speculation settings
+ * @param headLogits [heads * vocab] the Medusa heads' logits at position t when the verification pass already
+ *                computed them (a fused verification graph), else null
  */
-public record ProposalContext(int root, float[] hidden, TokenHistory history, SpeculationOptions options) {
+public record ProposalContext(int root, float[] hidden, TokenHistory history, SpeculationOptions options, float[] headLogits) {
+
+    public ProposalContext(int root, float[] hidden, TokenHistory history, SpeculationOptions options) {
+        this(root, hidden, history, options, null);
+    }
 }

@@ -1,8 +1,10 @@
 package io.neuropipe.decoder.spec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -27,15 +29,21 @@ import org.springframework.stereotype.Component;
  * Draft (proposer) -> verify the whole tree in one pass (tree attention) -> accept the longest matching path plus the
  * base model's next token -> keep only the accepted entries in the KV cache. Prefill and the first token come from
  * the plain decoder graph, as in plain decoding; under greedy acceptance the output is the plain greedy output.
+ * With a tree graph that has the Medusa heads fused in ({@link SpeculationProperties#medusaTreeModel()}), the
+ * verification pass also yields the next step's Medusa draft, so a step is one ONNX Runtime call.
  */
 @Component
 public class SpeculativeGenerator {
 
-
+    /** Idle KV/staging buffers kept between requests: enough for a few concurrent requests of the zoo decoder. */
+    private static final int IDLE_BUFFERS = 96;
     private final LanguageModelEngine engine;
     private final OnnxModel treeLm;
+    private final OnnxModel medusaTreeLm;
     private final Map<String, Proposer> proposers;
     private final MeterRegistry registry;
+    private final DirectBufferPool buffers = new DirectBufferPool(IDLE_BUFFERS);
+    private final Map<String, DecodingMetrics.Proposer> metrics = new ConcurrentHashMap<>();
 
     public SpeculativeGenerator(LanguageModelEngine engine, ModelRepository models, SpeculationProperties props,
                                 List<Proposer> proposers, MeterRegistry registry) {
@@ -43,11 +51,26 @@ public class SpeculativeGenerator {
         this.treeLm = props.treeModel().isBlank() ? null : models.model(props.treeModel());
         this.proposers = proposers.stream().collect(Collectors.toMap(Proposer::name, Function.identity()));
         this.registry = registry;
-        for (String key : treeLm == null ? List.<String>of() : List.of("num_layers", "num_heads", "head_dim", "hidden_size", "vocab_size")) {
+        this.medusaTreeLm = treeLm == null || props.medusaTreeModel().isBlank() ? null : models.model(props.medusaTreeModel());
+        for (OnnxModel tree : Arrays.asList(treeLm, medusaTreeLm)) {
+            if (tree != null) {
+                requireSameDecoder(tree);
+            }
+        }
+        if (medusaTreeLm != null) {
+            medusaTreeLm.card().outputName(TreeKvCache.DRAFT_ROLE);
+            if (medusaTreeLm.card().preprocessingNumber("medusa_heads", 0) < 1) {
+                throw new ModelContractException("Tree model " + medusaTreeLm.card().id() + " has no preprocessing.medusa_heads");
+            }
+        }
+    }
+
+    private void requireSameDecoder(OnnxModel tree) {
+        for (String key : List.of("num_layers", "num_heads", "head_dim", "hidden_size", "vocab_size")) {
             double lm = engine.card().preprocessingNumber(key, -1);
-            double tree = treeLm.card().preprocessingNumber(key, -1);
-            if (lm != tree) {
-                throw new ModelContractException("Tree model " + treeLm.card().id() + " has " + key + " " + tree + " but "
+            double other = tree.card().preprocessingNumber(key, -1);
+            if (lm != other) {
+                throw new ModelContractException("Tree model " + tree.card().id() + " has " + key + " " + other + " but "
                     + engine.card().id() + " has " + lm + "; they must be the same decoder");
             }
         }
@@ -85,7 +108,7 @@ public class SpeculativeGenerator {
         PromptInputs prompt = PromptInputs.of(engine, request);
         Output out = new Output(request, new TextStreamer(ids -> engine.tokenizer().decode(ids, true)), onText);
         TokenHistory history = new TokenHistory(request.promptIds(), request.maxTokens());
-        DecodingMetrics.Proposer metrics = new DecodingMetrics(registry).proposer(proposer.name());
+        DecodingMetrics.Proposer meters = metrics.computeIfAbsent(proposer.name(), name -> new DecodingMetrics(registry).proposer(name));
         int maxNodes = proposer.maxNodes(options);
         int[] drafted = new int[maxNodes];
         int[] accepted = new int[maxNodes];
@@ -93,8 +116,12 @@ public class SpeculativeGenerator {
         int acceptedDrafts = 0;
         long prefillStart = System.nanoTime();
         long prefillMicros;
-        try (InferenceScope scope = engine.lm().scope()) {
-            TreeKvCache cache = new TreeKvCache(engine.lm(), treeLm == null ? engine.lm() : treeLm, scope, prompt.count() + request.maxTokens() + maxNodes + 1);
+        boolean fused = medusaTreeLm != null && options.treeAttention() && proposer.readsHeadLogits();
+        int draftWidth = fused ? (int) medusaTreeLm.card().preprocessingNumber("medusa_heads", 0) * vocab : 0;
+        OnnxModel verifier = fused ? medusaTreeLm : treeLm == null ? engine.lm() : treeLm;
+        try (InferenceScope scope = engine.lm().scope();
+             TreeKvCache cache = new TreeKvCache(engine.lm(), verifier, scope, buffers, prompt.count() + request.maxTokens() + maxNodes + 1,
+                 draftWidth)) {
             PrefillInput input = request.prefixStage().apply(
                 new PrefillInput(prompt.embeds(), prompt.positions(), prompt.count(), request.prefix().length()));
             TreeKvCache.Forward first = cache.prefill(input.embeds(), input.positions(), input.length());
@@ -103,19 +130,20 @@ public class SpeculativeGenerator {
             RepetitionPenalty.apply(row, out.generated, request.repetitionPenalty());
             int root = request.sampler().next(row);
             float[] state = first.hidden();
+            float[] headLogits = null;
             long nextPosition = prompt.nextPosition();
             generation:
             while (out.add(root, eos)) {
                 cancellation.throwIfCancelled();
                 history.add(root);
-                DraftTree tree = proposer.propose(new ProposalContext(root, state, history, options));
+                DraftTree tree = proposer.propose(new ProposalContext(root, state, history, options, headLogits));
                 TreeKvCache.Forward pass = options.treeAttention() ? cache.verify(tree, embeddings(tree), positions(tree, nextPosition))
                     : cache.verifyPaths(tree, nextPosition, engine::embed);
                 Acceptance acceptance = TreeAcceptance.accept(tree, pass.logits(), vocab, options.acceptance(), request.sampler(),
                     out.generated, request.repetitionPenalty());
                 steps++;
                 acceptedDrafts += acceptance.acceptedDrafts();
-                metrics.verified(tree.maxDepth(), acceptance.acceptedDrafts());
+                meters.verified(tree.maxDepth(), acceptance.acceptedDrafts());
                 for (int d = 1; d <= tree.maxDepth(); d++) {
                     drafted[d - 1]++;
                     if (acceptance.acceptedDrafts() >= d) {
@@ -132,8 +160,9 @@ public class SpeculativeGenerator {
                 }
                 cache.keep(path);
                 nextPosition += path.length;
-                state = new float[hidden];
-                System.arraycopy(pass.hidden(), path[path.length - 1] * hidden, state, 0, hidden);
+                int last = path[path.length - 1];
+                state = Arrays.copyOfRange(pass.hidden(), last * hidden, (last + 1) * hidden);
+                headLogits = pass.draft() == null ? null : Arrays.copyOfRange(pass.draft(), last * draftWidth, (last + 1) * draftWidth);
                 root = acceptance.bonus();
             }
         }
@@ -142,7 +171,7 @@ public class SpeculativeGenerator {
             depth++;
         }
         SpeculationStats stats = new SpeculationStats(proposer.name(), steps, acceptedDrafts,
-            java.util.Arrays.copyOf(drafted, depth), java.util.Arrays.copyOf(accepted, depth));
+            Arrays.copyOf(drafted, depth), Arrays.copyOf(accepted, depth));
         return new SpeculativeGeneration(new Generation(out.text(), out.generated, out.finish, prefillMicros), stats);
     }
 

@@ -1,6 +1,7 @@
 package io.neuropipe.decoder.spec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.neuropipe.decoder.domain.RepetitionPenalty;
@@ -23,7 +24,7 @@ public final class TreeAcceptance {
     public static Acceptance accept(DraftTree tree, float[] logits, int vocab, AcceptanceRule rule, Sampler sampler,
                                     List<Integer> generated, double penalty) {
         int n = tree.size();
-        float[][] rows = new float[n][];
+        Rows rows = new Rows(tree, logits, vocab, generated, penalty);
         boolean[] ok = new boolean[n];
         double[] score = new double[n];
         ok[0] = true;
@@ -33,12 +34,16 @@ public final class TreeAcceptance {
             if (!ok[parent]) {
                 continue;
             }
-            float[] row = row(tree, logits, vocab, parent, rows, generated, penalty);
+            float[] row = rows.of(parent);
+            int offset = rows.offset(parent);
             int token = tree.tokens()[i];
-            if (rule.accepts(row, 0, vocab, token)) {
+            if (rule.accepts(row, offset, vocab, token)) {
                 ok[i] = true;
-                score[i] = score[parent] + logProbability(row, vocab, token);
-                if (tree.depths()[i] > tree.depths()[best] || tree.depths()[i] == tree.depths()[best] && score[i] > score[best]) {
+                score[i] = Double.NaN;
+                int depth = tree.depths()[i];
+                if (depth > tree.depths()[best]) {
+                    best = i;
+                } else if (depth == tree.depths()[best] && score(tree, rows, score, i) > score(tree, rows, score, best)) {
                     best = i;
                 }
             }
@@ -47,16 +52,52 @@ public final class TreeAcceptance {
         for (int node = best, k = path.length - 1; node >= 0; node = tree.parents()[node], k--) {
             path[k] = node;
         }
-        int bonus = sampler.next(row(tree, logits, vocab, best, rows, generated, penalty).clone());
+        int bonus = sampler.next(Arrays.copyOfRange(rows.of(best), rows.offset(best), rows.offset(best) + vocab));
         return new Acceptance(path, bonus);
     }
 
-    private static float[] row(DraftTree tree, float[] logits, int vocab, int node, float[][] rows, List<Integer> generated,
-                               double penalty) {
-        if (rows[node] == null) {
-            float[] row = new float[vocab];
-            System.arraycopy(logits, node * vocab, row, 0, vocab);
-            if (penalty != 1.0) {
+    /**
+     * Summed log-probability of the drafted tokens on the path to {@code node}; only needed to break a tie between
+     * two accepted paths of the same depth (never under greedy acceptance, where at most one sibling is accepted), so
+     * computed on demand.
+     */
+    private static double score(DraftTree tree, Rows rows, double[] score, int node) {
+        if (node == 0) {
+            return 0;
+        }
+        if (Double.isNaN(score[node])) {
+            int parent = tree.parents()[node];
+            score[node] = score(tree, rows, score, parent)
+                + logProbability(rows.of(parent), rows.offset(parent), rows.vocab, tree.tokens()[node]);
+        }
+        return score[node];
+    }
+
+    /** Each node's logits row; with a repetition penalty a penalised copy per node, else a view into the pass's logits. */
+    private static final class Rows {
+
+        private final DraftTree tree;
+        private final float[] logits;
+        private final int vocab;
+        private final List<Integer> generated;
+        private final double penalty;
+        private final float[][] penalised;
+
+        Rows(DraftTree tree, float[] logits, int vocab, List<Integer> generated, double penalty) {
+            this.tree = tree;
+            this.logits = logits;
+            this.vocab = vocab;
+            this.generated = generated;
+            this.penalty = penalty;
+            this.penalised = penalty == 1.0 ? null : new float[tree.size()][];
+        }
+
+        float[] of(int node) {
+            if (penalised == null) {
+                return logits;
+            }
+            if (penalised[node] == null) {
+                float[] row = Arrays.copyOfRange(logits, node * vocab, (node + 1) * vocab);
                 List<Integer> history = new ArrayList<>(generated);
                 List<Integer> onPath = new ArrayList<>();
                 for (int k = node; k > 0; k = tree.parents()[k]) {
@@ -64,21 +105,25 @@ public final class TreeAcceptance {
                 }
                 history.addAll(onPath);
                 RepetitionPenalty.apply(row, history, penalty);
+                penalised[node] = row;
             }
-            rows[node] = row;
+            return penalised[node];
         }
-        return rows[node];
+
+        int offset(int node) {
+            return penalised == null ? node * vocab : 0;
+        }
     }
 
-    private static double logProbability(float[] row, int vocab, int token) {
+    private static double logProbability(float[] row, int offset, int vocab, int token) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, row[i]);
+            max = Math.max(max, row[offset + i]);
         }
         double sum = 0;
         for (int i = 0; i < vocab; i++) {
-            sum += Math.exp(row[i] - max);
+            sum += Math.exp(row[offset + i] - max);
         }
-        return row[token] - max - Math.log(sum);
+        return row[offset + token] - max - Math.log(sum);
     }
 }

@@ -3,6 +3,7 @@ package io.neuropipe.decoder.spec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,23 +23,41 @@ import io.neuropipe.runtime.model.Outputs;
  * the past and the accepted nodes' entries from scratch into cache in one pass of bulk copies inside native memory:
  * nothing of the cache is copied into Java arrays, and ORT allocates no output for it. That pass costs about what
  * the graph's own past/present concatenation costs; rejected nodes' entries are simply never copied.
+ * The graph's other inputs and outputs (embeddings, positions, tree mask, logits, hidden states) live in staging
+ * buffers reused across passes, and every buffer comes from a {@link DirectBufferPool} shared across requests and goes
+ * back on {@link #close()}: a pass allocates no native memory.
  * For a decoder without the tree mask, {@link #verifyPaths} runs the tree's root-to-leaf paths as a batch instead
  * (the past replicated per path) and {@link #keep(int[])} gathers from the accepted path's batch row.
  */
-final class TreeKvCache {
+final class TreeKvCache implements AutoCloseable {
+
+    /** Output role of a tree graph with the Medusa heads fused in: [B, S, heads, vocab]. */
+    static final String DRAFT_ROLE = "medusa_logits";
+    private static final List<String> STAGED = List.of("inputs_embeds", "position_ids", "attention_mask");
 
     private final OnnxModel prefillLm;
     private final OnnxModel treeLm;
     private final InferenceScope scope;
+    private final DirectBufferPool pool;
     private final int layers;
     private final int heads;
     private final int headDim;
     private final int vocab;
     private final int hidden;
     private final int capacity;
+    private final int draftWidth;
+    private final String[] pastRoles;
+    private final String[] presentRoles;
     private final FloatBuffer[] cache;
     private final FloatBuffer[] scratch;
     private FloatBuffer[] batchPast;
+    private FloatBuffer embedsStage;
+    private FloatBuffer maskStage;
+    private FloatBuffer logitsStage;
+    private FloatBuffer hiddenStage;
+    private FloatBuffer draftStage;
+    private LongBuffer positionsStage;
+    private float[] mask = new float[0];
     private int length;
     private int pending;
     private PathBatch pendingPaths;
@@ -46,12 +65,16 @@ final class TreeKvCache {
     /**
      * @param prefillLm the plain decoder graph (int64 padding mask) used for the prompt, as plain decoding does
      * @param treeLm    the same decoder taking an additive [B, 1, S, P + S] mask
+     * @param pool      where the buffers come from and go back to on {@link #close()}
      * @param capacity  most cached positions plus one tree
+     * @param draftWidth floats per position of the tree graph's {@value #DRAFT_ROLE} output (heads * vocab), 0 for a
+     *                  tree graph without draft heads
      */
-    TreeKvCache(OnnxModel prefillLm, OnnxModel treeLm, InferenceScope scope, int capacity) {
+    TreeKvCache(OnnxModel prefillLm, OnnxModel treeLm, InferenceScope scope, DirectBufferPool pool, int capacity, int draftWidth) {
         this.prefillLm = prefillLm;
         this.treeLm = treeLm;
         this.scope = scope;
+        this.pool = pool;
         ModelCard card = treeLm.card();
         this.layers = (int) card.preprocessingNumber("num_layers", 0);
         this.heads = (int) card.preprocessingNumber("num_heads", 0);
@@ -59,16 +82,18 @@ final class TreeKvCache {
         this.vocab = (int) card.preprocessingNumber("vocab_size", 0);
         this.hidden = (int) card.preprocessingNumber("hidden_size", 0);
         this.capacity = capacity;
+        this.draftWidth = draftWidth;
+        this.pastRoles = new String[2 * layers];
+        this.presentRoles = new String[2 * layers];
         this.cache = new FloatBuffer[2 * layers];
         this.scratch = new FloatBuffer[2 * layers];
         for (int i = 0; i < 2 * layers; i++) {
-            cache[i] = direct(heads * capacity * headDim);
-            scratch[i] = direct(heads * capacity * headDim);
+            String suffix = i / 2 + (i % 2 == 0 ? ".key" : ".value");
+            pastRoles[i] = "past_key_values." + suffix;
+            presentRoles[i] = "present." + suffix;
+            cache[i] = pool.take(heads * capacity * headDim);
+            scratch[i] = pool.take(heads * capacity * headDim);
         }
-    }
-
-    private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** Cached positions. */
@@ -86,13 +111,13 @@ final class TreeKvCache {
         java.util.Arrays.fill(mask, 1L);
         Map<String, OnnxTensor> inputs = new HashMap<>();
         inputs.put("attention_mask", scope.longs(mask, 1, mask.length));
-        Forward all = run(prefillLm, embeds, positions, 1, count, inputs);
+        Forward all = run(prefillLm, embeds, positions, 1, count, inputs, 0);
         keepAll(count);
         float[] logits = new float[vocab];
         float[] last = new float[hidden];
         System.arraycopy(all.logits(), (count - 1) * vocab, logits, 0, vocab);
         System.arraycopy(all.hidden(), (count - 1) * hidden, last, 0, hidden);
-        return new Forward(logits, last);
+        return new Forward(logits, last, null);
     }
 
     private void keepAll(int count) {
@@ -111,10 +136,18 @@ final class TreeKvCache {
      * @return logits [N * vocab] and hidden states [N * hidden]
      */
     Forward verify(DraftTree tree, float[] embeds, long[] positions) {
+        int s = tree.size();
+        int width = length + s;
+        if (mask.length < s * width) {
+            mask = new float[Math.max(s * width, 2 * mask.length)];
+        }
+        TreeMask.tree(tree, length, mask);
+        maskStage = atLeast(maskStage, s * width);
+        maskStage.put(0, mask, 0, s * width);
         Map<String, OnnxTensor> inputs = new HashMap<>();
-        inputs.put("attention_mask", scope.floats(TreeMask.tree(tree, length), 1, 1, tree.size(), length + tree.size()));
+        inputs.put("attention_mask", scope.floats(slice(maskStage, s * width), 1, 1, s, width));
         pendingPaths = null;
-        return run(treeLm, embeds, positions, 1, tree.size(), inputs);
+        return run(treeLm, embeds, positions, 1, s, inputs, draftWidth);
     }
 
     /**
@@ -137,7 +170,7 @@ final class TreeKvCache {
         java.util.Arrays.fill(mask, 1L);
         Map<String, OnnxTensor> inputs = new HashMap<>();
         inputs.put("attention_mask", scope.longs(mask, b, length + l));
-        Forward rows = run(prefillLm, embeds, positions, b, l, inputs);
+        Forward rows = run(prefillLm, embeds, positions, b, l, inputs, 0);
         int n = tree.size();
         float[] logits = new float[n * vocab];
         float[] states = new float[n * hidden];
@@ -147,7 +180,7 @@ final class TreeKvCache {
             System.arraycopy(rows.hidden(), row * hidden, states, node * hidden, hidden);
         }
         pendingPaths = batch;
-        return new Forward(logits, states);
+        return new Forward(logits, states, null);
     }
 
     /** Token embedding lookup (the decoder's input embedding table). */
@@ -155,52 +188,84 @@ final class TreeKvCache {
         void embed(long token, float[] out, int offset);
     }
 
-    private Forward run(OnnxModel model, float[] embeds, long[] positions, int batch, int count, Map<String, OnnxTensor> inputs) {
+    private Forward run(OnnxModel model, float[] embeds, long[] positions, int batch, int count, Map<String, OnnxTensor> inputs,
+                        int draft) {
         if (length + count > capacity) {
             throw new IllegalStateException("KV cache capacity " + capacity + " exceeded by " + (length + count) + " positions");
         }
-        List<OnnxTensor> views = new ArrayList<>();
-        inputs.put("inputs_embeds", scope.floats(embeds, batch, count, hidden));
-        inputs.put("position_ids", scope.longs(positions, batch, count));
-        Map<String, OnnxTensor> pinned = new HashMap<>();
-        ensureBatch(batch);
-        for (int layer = 0; layer < layers; layer++) {
-            for (int kind = 0; kind < 2; kind++) {
-                String suffix = layer + (kind == 0 ? ".key" : ".value");
-                int i = 2 * layer + kind;
-                OnnxTensor past = batch == 1 ? view(cache[i], 1, length, views) : view(replicate(i, batch), batch, length, views);
-                OnnxTensor present = view(scratch[i], batch, length + count, views);
-                inputs.put("past_key_values." + suffix, past);
-                pinned.put("present." + suffix, present);
-            }
+        int rows = batch * count;
+        embedsStage = atLeast(embedsStage, rows * hidden);
+        embedsStage.put(0, embeds, 0, rows * hidden);
+        if (positionsStage == null || positionsStage.capacity() < rows) {
+            positionsStage = ByteBuffer.allocateDirect(Math.max(rows, 64) * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
         }
-        Outputs out = scope.run(model, inputs, Set.of("logits", "last_hidden_state"), pinned);
+        positionsStage.put(0, positions, 0, rows);
+        logitsStage = atLeast(logitsStage, rows * vocab);
+        hiddenStage = atLeast(hiddenStage, rows * hidden);
+        List<OnnxTensor> views = new ArrayList<>(4 * layers + 2);
+        inputs.put("inputs_embeds", scope.floats(slice(embedsStage, rows * hidden), batch, count, hidden));
+        inputs.put("position_ids", scope.longs(positionsStage.duplicate().position(0).limit(rows).slice(), batch, count));
+        Map<String, OnnxTensor> pinned = new HashMap<>();
+        pinned.put("logits", view(slice(logitsStage, rows * vocab), views, batch, count, vocab));
+        pinned.put("last_hidden_state", view(slice(hiddenStage, rows * hidden), views, batch, count, hidden));
+        if (draft > 0) {
+            draftStage = atLeast(draftStage, rows * draft);
+            pinned.put(DRAFT_ROLE, view(slice(draftStage, rows * draft), views, batch, count, draft / vocab, vocab));
+        }
+        ensureBatch(batch);
+        for (int i = 0; i < 2 * layers; i++) {
+            FloatBuffer past = batch == 1 ? cache[i] : replicate(i, batch);
+            inputs.put(pastRoles[i], view(slice(past, batch * heads * length * headDim), views, batch, heads, length, headDim));
+            pinned.put(presentRoles[i], view(slice(scratch[i], batch * heads * (length + count) * headDim), views, batch, heads,
+                length + count, headDim));
+        }
+        Outputs out = scope.run(model, inputs, Set.of(), pinned);
         try {
             pending = count;
-            return new Forward(out.floats("logits"), out.floats("last_hidden_state"));
+            float[] logits = new float[rows * vocab];
+            float[] states = new float[rows * hidden];
+            logitsStage.get(0, logits);
+            hiddenStage.get(0, states);
+            float[] drafts = null;
+            if (draft > 0) {
+                drafts = new float[rows * draft];
+                draftStage.get(0, drafts);
+            }
+            return new Forward(logits, states, drafts);
         } finally {
             scope.release(out);
             views.forEach(scope::release);
-            for (String role : List.of("inputs_embeds", "position_ids", "attention_mask")) {
+            for (String role : STAGED) {
                 scope.release(inputs.get(role));
             }
         }
     }
 
+    private static FloatBuffer slice(FloatBuffer buffer, int floats) {
+        return buffer.duplicate().position(0).limit(floats).slice();
+    }
+
     /** Grows scratch (and the replicated past) to hold {@code batch} sequences. */
     private void ensureBatch(int batch) {
         int floats = batch * heads * capacity * headDim;
-        if (scratch[0].capacity() < floats) {
-            for (int i = 0; i < 2 * layers; i++) {
-                scratch[i] = direct(floats);
-            }
-        }
-        if (batch > 1 && (batchPast == null || batchPast[0].capacity() < floats)) {
+        if (batch > 1 && batchPast == null) {
             batchPast = new FloatBuffer[2 * layers];
-            for (int i = 0; i < 2 * layers; i++) {
-                batchPast[i] = direct(floats);
+        }
+        for (int i = 0; i < 2 * layers; i++) {
+            scratch[i] = atLeast(scratch[i], floats);
+            if (batch > 1) {
+                batchPast[i] = atLeast(batchPast[i], floats);
             }
         }
+    }
+
+    /** Pooled buffers differ in size, so each one is checked. */
+    private FloatBuffer atLeast(FloatBuffer buffer, int floats) {
+        if (buffer != null && buffer.capacity() >= floats) {
+            return buffer;
+        }
+        pool.give(buffer);
+        return pool.take(floats);
     }
 
     private FloatBuffer replicate(int i, int batch) {
@@ -211,9 +276,8 @@ final class TreeKvCache {
         return batchPast[i];
     }
 
-    private OnnxTensor view(FloatBuffer buffer, int batch, int positions, List<OnnxTensor> views) {
-        FloatBuffer slice = buffer.duplicate().position(0).limit(batch * heads * positions * headDim).slice();
-        OnnxTensor tensor = scope.floats(slice, batch, heads, positions, headDim);
+    private OnnxTensor view(FloatBuffer slice, List<OnnxTensor> views, long... shape) {
+        OnnxTensor tensor = scope.floats(slice, shape);
         views.add(tensor);
         return tensor;
     }
@@ -251,12 +315,28 @@ final class TreeKvCache {
         pending = 0;
     }
 
+    /** Gives every buffer back to the pool; the cache is unusable afterwards. */
+    @Override
+    public void close() {
+        for (FloatBuffer[] buffers : List.of(cache, scratch, batchPast == null ? new FloatBuffer[0] : batchPast)) {
+            for (int i = 0; i < buffers.length; i++) {
+                pool.give(buffers[i]);
+                buffers[i] = null;
+            }
+        }
+        for (FloatBuffer staged : new FloatBuffer[] {embedsStage, maskStage, logitsStage, hiddenStage, draftStage}) {
+            pool.give(staged);
+        }
+        embedsStage = maskStage = logitsStage = hiddenStage = draftStage = null;
+    }
+
     /**
      * Outputs of one pass.
      *
      * @param logits [S * vocab]
      * @param hidden [S * hidden] last hidden states (after the final norm, what the draft heads read)
+     * @param draft  [S * heads * vocab] the fused draft heads' logits of every position, null without them
      */
-    record Forward(float[] logits, float[] hidden) {
+    record Forward(float[] logits, float[] hidden, float[] draft) {
     }
 }

@@ -17,17 +17,23 @@ public final class TreeMask {
     /** Each node sees the whole past, its ancestors and itself. */
     public static float[] tree(DraftTree tree, int past) {
         int s = tree.size();
+        float[] mask = new float[s * (past + s)];
+        tree(tree, past, mask);
+        return mask;
+    }
+
+    /** As {@link #tree(DraftTree, int)}, written into the first S * (P + S) entries of a reused array. */
+    public static void tree(DraftTree tree, int past, float[] mask) {
+        int s = tree.size();
         int width = past + s;
-        float[] mask = new float[s * width];
-        Arrays.fill(mask, MASKED);
         for (int q = 0; q < s; q++) {
             int row = q * width;
             Arrays.fill(mask, row, row + past, 0f);
+            Arrays.fill(mask, row + past, row + width, MASKED);
             for (int n = q; n >= 0; n = tree.parents()[n]) {
                 mask[row + past + n] = 0f;
             }
         }
-        return mask;
     }
 
     /** Ordinary causal attention over {@code count} new tokens after {@code past} cached ones. */

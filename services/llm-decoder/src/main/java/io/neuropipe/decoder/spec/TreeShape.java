@@ -13,12 +13,20 @@ import java.util.Set;
  * choice at depth d (Medusa: of head d; Hydra: of the head conditioned on the node's ancestors).
  * Written as text, paths are separated by {@code ;} and indices by {@code ,}: {@code "0;1;0,0;0,1;0,0,0"}.
  * Paths are kept sorted by length, then lexicographically, so a parent always precedes its children.
- *
- * @param paths the non-root nodes; every prefix of a path is itself a path
+ * Immutable; the node layout (parents, depths, choices, top-k per depth) is computed once, since proposers read it
+ * every decoding step.
  */
-public record TreeShape(List<int[]> paths) {
+public final class TreeShape {
 
-    public TreeShape {
+    private final List<int[]> paths;
+    private final int[] parents;
+    private final int[] depths;
+    private final int[] choices;
+    private final int[] topK;
+    private final boolean[] hasChildren;
+
+    /** @param paths the non-root nodes; every prefix of a path is itself a path */
+    public TreeShape(List<int[]> paths) {
         List<int[]> sorted = new ArrayList<>(paths);
         sorted.sort(Comparator.<int[]>comparingInt(p -> p.length).thenComparing(Arrays::compare));
         Set<List<Integer>> seen = new HashSet<>();
@@ -39,7 +47,31 @@ public record TreeShape(List<int[]> paths) {
                 throw new IllegalArgumentException("Tree path " + Arrays.toString(path) + " is listed twice");
             }
         }
-        paths = List.copyOf(sorted);
+        this.paths = List.copyOf(sorted);
+        int n = sorted.size() + 1;
+        this.parents = new int[n];
+        this.depths = new int[n];
+        this.choices = new int[n];
+        this.hasChildren = new boolean[n];
+        parents[0] = -1;
+        int depth = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            int[] path = sorted.get(i);
+            parents[i + 1] = path.length == 1 ? 0 : indexOf(Arrays.copyOf(path, path.length - 1)) + 1;
+            depths[i + 1] = path.length;
+            choices[i + 1] = path[path.length - 1];
+            hasChildren[parents[i + 1]] = true;
+            depth = Math.max(depth, path.length);
+        }
+        this.topK = new int[depth + 1];
+        for (int[] path : sorted) {
+            topK[path.length] = Math.max(topK[path.length], path[path.length - 1] + 1);
+        }
+    }
+
+    /** The non-root nodes as choice paths, sorted by length then lexicographically. */
+    public List<int[]> paths() {
+        return paths;
     }
 
     public static TreeShape parse(String text) {
@@ -67,42 +99,32 @@ public record TreeShape(List<int[]> paths) {
     }
 
     public int depth() {
-        return paths.stream().mapToInt(p -> p.length).max().orElse(0);
+        return topK.length - 1;
     }
 
     /** Most choices any node at {@code depth} (1-based) takes: the top-k to compute there. */
     public int topK(int depth) {
-        return paths.stream().filter(p -> p.length == depth).mapToInt(p -> p[depth - 1] + 1).max().orElse(0);
+        return depth < topK.length ? topK[depth] : 0;
     }
 
     /** [nodes] parent node of each node (node 0 = root, node i + 1 = path i). */
     public int[] parents() {
-        int[] parents = new int[nodes()];
-        parents[0] = -1;
-        for (int i = 0; i < paths.size(); i++) {
-            int[] path = paths.get(i);
-            parents[i + 1] = path.length == 1 ? 0 : indexOf(Arrays.copyOf(path, path.length - 1)) + 1;
-        }
-        return parents;
+        return parents.clone();
     }
 
     /** [nodes] depth of each node. */
     public int[] depths() {
-        int[] depths = new int[nodes()];
-        for (int i = 0; i < paths.size(); i++) {
-            depths[i + 1] = paths.get(i).length;
-        }
-        return depths;
+        return depths.clone();
     }
 
     /** [nodes] the choice index of each node among its depth's candidates (root: 0). */
     public int[] choices() {
-        int[] choices = new int[nodes()];
-        for (int i = 0; i < paths.size(); i++) {
-            int[] path = paths.get(i);
-            choices[i + 1] = path[path.length - 1];
-        }
-        return choices;
+        return choices.clone();
+    }
+
+    /** Whether {@code node} has children in the shape. */
+    boolean hasChildren(int node) {
+        return hasChildren[node];
     }
 
     private int indexOf(int[] path) {
@@ -112,6 +134,16 @@ public record TreeShape(List<int[]> paths) {
             }
         }
         throw new IllegalStateException("missing parent path " + Arrays.toString(path));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TreeShape shape && toString().equals(shape.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
     }
 
     @Override

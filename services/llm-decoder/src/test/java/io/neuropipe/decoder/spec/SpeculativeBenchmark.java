@@ -1,6 +1,8 @@
 package io.neuropipe.decoder.spec;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,9 +28,16 @@ import io.neuropipe.runtime.model.ModelRepository;
  */
 public final class SpeculativeBenchmark {
 
-    /** {@code proposer[:tree][@minProbability][#paths]} (#paths: verified as a batch of paths), space-separated ({@code -Dbench.modes}); configured defaults otherwise. */
+    /**
+     * {@code proposer[:tree][@minProbability][#paths|#fused]} (#paths: verified as a batch of paths; #fused: Medusa
+     * drafting from {@code lm-tree-medusa}'s verification pass instead of a separate heads run per step), space-separated
+     * ({@code -Dbench.modes}); configured defaults otherwise.
+     */
     private static final List<String> MODES = List.of(System.getProperty("bench.modes",
         "plain medusa@0 medusa@0.05 medusa@0.1 medusa@0.2 medusa:0;0,0;0,0,0@0 hydra@0 hydra@0.05 hydra@0.1 hydra@0.2 lookup").split(" "));
+
+    /** ONNX Runtime runs on the calling thread (1 intra-op thread), so its CPU time is the request's compute. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private SpeculativeBenchmark() {
     }
@@ -43,8 +52,10 @@ public final class SpeculativeBenchmark {
             LanguageModelEngine engine = new LanguageModelEngine(models, ZooRequests.decoderProperties());
             SpeculationProperties props = SpeculationProperties.defaults();
             Generator plain = new Generator(engine);
-            SpeculativeGenerator speculative = new SpeculativeGenerator(engine, models, props, List.of(new MedusaProposer(models, props),
-                new HydraProposer(models, engine, props), new LookupProposer()), new SimpleMeterRegistry());
+            SpeculativeGenerator speculative = generator(models, engine, props);
+            SpeculativeGenerator fused = generator(models, engine, new SpeculationProperties(props.treeModel(), "lm-tree-medusa",
+                props.medusaModel(), props.hydraModel(), props.medusaTree(), props.hydraTree(), props.maxTreeNodes(),
+                props.minPathProbability(), props.lookupDraft(), props.lookupNgram(), props.typicalEpsilon(), props.typicalDelta()));
             List<ZooRequests.Case> cases = ZooRequests.cases(models, engine, maxTokens, true, questions);
             Map<String, Totals> totals = new LinkedHashMap<>();
             MODES.forEach(m -> totals.put(m, new Totals()));
@@ -53,21 +64,25 @@ public final class SpeculativeBenchmark {
                     List<Integer> reference = null;
                     for (String mode : MODES) {
                         long start = System.nanoTime();
+                        long cpuStart = THREADS.getCurrentThreadCpuTime();
                         Generation g;
                         SpeculationStats stats = null;
                         if (mode.equals("plain")) {
                             g = plain.generate(c.request(), d -> { });
                         } else {
-                            SpeculativeGeneration s = speculative.generate(c.request(), options(props, mode), d -> { });
+                            SpeculativeGeneration s = (mode.endsWith("#fused") ? fused : speculative)
+                                .generate(c.request(), options(props, mode.replace("#fused", "")), d -> { });
                             g = s.generation();
                             stats = s.stats();
                         }
                         long nanos = System.nanoTime() - start;
+                        long cpuNanos = THREADS.getCurrentThreadCpuTime() - cpuStart;
                         if (round < 0) {
                             continue; // warm-up
                         }
                         Totals t = totals.get(mode);
                         t.add(g, nanos, stats);
+                        t.cpuNanos += cpuNanos;
                         if (reference == null) {
                             reference = g.tokens();
                         } else if (!reference.equals(g.tokens())) {
@@ -82,6 +97,11 @@ public final class SpeculativeBenchmark {
             Files.writeString(out, report);
             engine.close();
         }
+    }
+
+    private static SpeculativeGenerator generator(ModelRepository models, LanguageModelEngine engine, SpeculationProperties props) {
+        return new SpeculativeGenerator(engine, models, props, List.of(new MedusaProposer(models, props),
+            new HydraProposer(models, engine, props), new LookupProposer()), new SimpleMeterRegistry());
     }
 
     private static SpeculationOptions options(SpeculationProperties props, String mode) {
@@ -100,12 +120,12 @@ public final class SpeculativeBenchmark {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%d requests x %d rounds, max %d new tokens, %d tokens per round%n%n", requests, repeats,
             maxTokens, base.tokens / repeats));
-        md.append("| mode | tokens/s (whole request) | speed-up | tokens/s (decode phase) | speed-up | mean accepted length | "
-            + "acceptance by depth | outputs identical to plain |\n|---|---|---|---|---|---|---|---|\n");
+        md.append("| mode | tokens/s (whole request) | speed-up | tokens/s (decode phase) | speed-up | CPU-time speed-up (whole request) "
+            + "| mean accepted length | acceptance by depth | outputs identical to plain |\n|---|---|---|---|---|---|---|---|---|\n");
         for (var e : totals.entrySet()) {
             Totals t = e.getValue();
-            md.append(String.format(Locale.ROOT, "| `%s` | %.0f | %.2fx | %.0f | %.2fx | %s | %s | %s |%n", e.getKey(), t.rate(), t.rate() / base.rate(),
-                t.decodeRate(), t.decodeRate() / base.decodeRate(), t.steps == 0 ? "1 (by definition)" : String.format(Locale.ROOT, "%.2f",
+            md.append(String.format(Locale.ROOT, "| `%s` | %.0f | %.2fx | %.0f | %.2fx | %.2fx | %s | %s | %s |%n", e.getKey(), t.rate(),
+                t.rate() / base.rate(), t.decodeRate(), t.decodeRate() / base.decodeRate(), (double) base.cpuNanos / t.cpuNanos, t.steps == 0 ? "1 (by definition)" : String.format(Locale.ROOT, "%.2f",
                     (double) (t.acceptedDrafts + t.steps) / t.steps), t.depths(), e.getKey().equals("plain") ? "-"
                     : (t.mismatches == 0 ? "yes, all " + t.requests : t.mismatches + " of " + t.requests + " differ")));
         }
@@ -115,6 +135,7 @@ public final class SpeculativeBenchmark {
     private static final class Totals {
         long tokens;
         long nanos;
+        long cpuNanos;
         long prefillNanos;
         int requests;
         int mismatches;

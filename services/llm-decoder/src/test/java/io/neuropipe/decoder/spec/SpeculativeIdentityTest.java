@@ -26,6 +26,7 @@ class SpeculativeIdentityTest {
     private static LanguageModelEngine engine;
     private static Generator plain;
     private static SpeculativeGenerator speculative;
+    private static SpeculativeGenerator fused;
     private static SimpleMeterRegistry registry;
     private static List<ZooRequests.Case> cases;
     private static List<Generation> expected;
@@ -39,6 +40,11 @@ class SpeculativeIdentityTest {
         registry = new SimpleMeterRegistry();
         speculative = new SpeculativeGenerator(engine, models, props, List.of(new MedusaProposer(models, props),
             new HydraProposer(models, engine, props), new LookupProposer()), registry);
+        SpeculationProperties withFusedHeads = new SpeculationProperties(props.treeModel(), "lm-tree-medusa", props.medusaModel(),
+            props.hydraModel(), props.medusaTree(), props.hydraTree(), props.maxTreeNodes(), props.minPathProbability(),
+            props.lookupDraft(), props.lookupNgram(), props.typicalEpsilon(), props.typicalDelta());
+        fused = new SpeculativeGenerator(engine, models, withFusedHeads, List.of(new MedusaProposer(models, withFusedHeads)),
+            new SimpleMeterRegistry());
         List<ZooRequests.Case> all = ZooRequests.cases(models, engine, MAX_TOKENS, false);
         // every other one of the 226 (12 images x vision/brain prefix x caption + questions) keeps the test near 30 s
         cases = java.util.stream.IntStream.range(0, all.size()).filter(i -> i % 2 == 0).mapToObj(all::get).toList();
@@ -61,10 +67,10 @@ class SpeculativeIdentityTest {
     }
 
     private static double identicalTo(String proposer) {
-        return identicalTo(proposer, true, cases.size());
+        return identicalTo(speculative, proposer, true, cases.size());
     }
 
-    private static double identicalTo(String proposer, boolean treeAttention, int count) {
+    private static double identicalTo(SpeculativeGenerator speculative, String proposer, boolean treeAttention, int count) {
         int steps = 0;
         int accepted = 0;
         for (int i = 0; i < count; i++) {
@@ -99,7 +105,12 @@ class SpeculativeIdentityTest {
 
     @Test
     void medusaVerifiedAsABatchOfPathsIsLosslessToo() {
-        assertThat(identicalTo("medusa", false, 30)).isGreaterThan(1.5);
+        assertThat(identicalTo(speculative, "medusa", false, 30)).isGreaterThan(1.5);
+    }
+
+    @Test
+    void medusaDraftingFromTheFusedVerificationGraphIsLosslessWithTheSameAcceptance() {
+        assertThat(identicalTo(fused, "medusa", true, cases.size())).isEqualTo(identicalTo(speculative, "medusa", true, cases.size()));
     }
 
     @Test

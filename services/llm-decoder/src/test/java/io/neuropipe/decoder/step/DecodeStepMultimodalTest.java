@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.config.DecoderProperties;
@@ -36,7 +37,9 @@ import io.neuropipe.runtime.config.OnnxRuntimeProperties;
 import io.neuropipe.runtime.model.ExecutionProviders;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.ModelRepository;
+import io.neuropipe.runtime.cancel.CancellationToken;
 import io.neuropipe.runtime.step.InvalidInputException;
+import io.neuropipe.runtime.step.JobCancelledException;
 import io.neuropipe.runtime.step.PartialOutputSink;
 import io.neuropipe.runtime.step.StageTimings;
 import io.neuropipe.runtime.step.StepInput;
@@ -95,6 +98,11 @@ class DecodeStepMultimodalTest {
     }
 
     private static StepOutput decode(float[] vision, long[] grid, Map<String, Artifact> extra, Map<String, String> params) {
+        return decode(vision, grid, extra, params, CancellationToken.NONE);
+    }
+
+    private static StepOutput decode(float[] vision, long[] grid, Map<String, Artifact> extra, Map<String, String> params,
+                                     CancellationToken cancellation) {
         int n = grid.length;
         Map<String, String> all = new HashMap<>(Map.of("prompt", "caption:", "max_tokens", "12"));
         all.putAll(params);
@@ -104,7 +112,7 @@ class DecodeStepMultimodalTest {
                 .putMetadata("grid", "16").build())
             .putArtifacts("vision_positions", Artifact.newBuilder().setName("vision_positions").setTensor(Tensors.ofLongs(grid, n)).build());
         extra.forEach(envelope::putArtifacts);
-        return step.handle(new StepInput(envelope.build(), node, PartialOutputSink.NONE, new StageTimings()));
+        return step.handle(new StepInput(envelope.build(), node, PartialOutputSink.NONE, new StageTimings(), null, cancellation));
     }
 
     private static StepOutput decode(Map<String, Artifact> extra, Map<String, String> params) {
@@ -172,6 +180,15 @@ class DecodeStepMultimodalTest {
         int kept = Integer.parseInt(defaults.provenance().get("decode.prefix_kept"));
         assertThat(kept).isBetween(4, 256);
         assertThat(decode(keys, Map.of("llm_pruning", "none")).provenance()).doesNotContainKey("decode.prefix_kept");
+    }
+
+    @Test
+    void aCancelledDamroJobStopsBeforeTheNextToken() {
+        AtomicInteger polls = new AtomicInteger();
+        CancellationToken cancelledAfterTwoTokens = () -> polls.incrementAndGet() > 2;
+        assertThatThrownBy(() -> decode(tokens, positions, Map.of("vision_outliers", longs("vision_outliers", 10, 20, 30, 100)),
+            Map.of("damro_alpha", "2", "damro_beta", "0.1"), cancelledAfterTwoTokens)).isInstanceOf(JobCancelledException.class);
+        assertThat(polls.get()).isEqualTo(3);
     }
 
     @Test

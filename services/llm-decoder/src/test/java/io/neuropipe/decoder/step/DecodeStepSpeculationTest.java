@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.config.DecoderProperties;
@@ -29,7 +30,9 @@ import io.neuropipe.runtime.config.ModelRepositoryProperties;
 import io.neuropipe.runtime.config.OnnxRuntimeProperties;
 import io.neuropipe.runtime.model.ExecutionProviders;
 import io.neuropipe.runtime.model.ModelRepository;
+import io.neuropipe.runtime.cancel.CancellationToken;
 import io.neuropipe.runtime.step.InvalidInputException;
+import io.neuropipe.runtime.step.JobCancelledException;
 import io.neuropipe.runtime.step.PartialOutputSink;
 import io.neuropipe.runtime.step.StageTimings;
 import io.neuropipe.runtime.step.StepInput;
@@ -91,6 +94,20 @@ class DecodeStepSpeculationTest {
                 .containsEntry("decode.speculation.acceptance", "greedy")
                 .containsKey("decode.speculation.mean_accepted_length");
             assertThat(Double.parseDouble(out.provenance().get("decode.speculation.mean_accepted_length"))).isGreaterThanOrEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void aCancelledJobStopsBeforeTheNextVerificationPass() {
+        for (String proposer : List.of("medusa", "hydra", "lookup")) {
+            RouteNode node = RouteNode.newBuilder().setId("decode").setStep("decode")
+                .putAllParams(Map.of("speculation", proposer, "max_tokens", "32")).build();
+            StepEnvelope envelope = StepEnvelope.newBuilder().setJobId("j").setRoute(node).setCurrentStepId("decode").build();
+            AtomicInteger polls = new AtomicInteger();
+            CancellationToken cancelledAfterTheFirstPass = () -> polls.incrementAndGet() > 1;
+            assertThatThrownBy(() -> step.handle(new StepInput(envelope, node, PartialOutputSink.NONE, new StageTimings(), null,
+                cancelledAfterTheFirstPass))).as(proposer).isInstanceOf(JobCancelledException.class);
+            assertThat(polls.get()).as(proposer).isEqualTo(2);
         }
     }
 

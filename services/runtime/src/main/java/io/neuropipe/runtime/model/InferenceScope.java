@@ -45,6 +45,11 @@ public final class InferenceScope implements AutoCloseable {
     public OnnxTensor longs(long[] data, long... shape) {
         LongBuffer buffer = ByteBuffer.allocateDirect(data.length * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
         buffer.put(data).flip();
+        return longs(buffer, shape);
+    }
+
+    /** Wraps a buffer; a direct, native-order buffer is used without copying. */
+    public OnnxTensor longs(LongBuffer buffer, long... shape) {
         try {
             return own(OnnxTensor.createTensor(env, buffer, shape));
         } catch (OrtException e) {
