@@ -125,12 +125,48 @@ def tokenize_batch(tok, texts, maxlen=MAXLEN):
 
 
 def load_model():
+    """The training checkpoint if there is one, else the exported image-encoder/1 + text-encoder/1 (ONNX)."""
+    if not os.path.exists(C.ckpt_path("clip")):
+        return OrtClip(), OrtClip.tokenizer()
     tok = T.load_tokenizer()
     m = CLIP(tok.get_vocab_size())
     ck = torch.load(C.ckpt_path("clip"), map_location="cpu")
     m.load_state_dict(ck["model"])
     m.eval()
     return m, tok
+
+
+def embeddings_mtime():
+    """When the embeddings the other models train on last changed (cached targets older than this are stale)."""
+    cp = C.ckpt_path("clip")
+    return os.path.getmtime(cp) if os.path.exists(cp) else os.path.getmtime(OrtClip.path("image-encoder"))
+
+
+class OrtClip:
+    """The exported encoders behind CLIP's `image` / `text` call signatures, for when the checkpoint is gone."""
+
+    def __init__(self):
+        self.img = C.ort_session(self.path("image-encoder"))
+        self.txt = C.ort_session(self.path("text-encoder"))
+
+    @staticmethod
+    def path(name, file="model.onnx"):
+        return os.path.join(C.REPO, name, "1", file)
+
+    @staticmethod
+    def tokenizer():
+        from tokenizers import Tokenizer
+        return Tokenizer.from_file(OrtClip.path("text-encoder", "tokenizer.json"))
+
+    def image(self, pixel_values):
+        out = self.img.run(["patch_tokens", "cls_attention", "image_embedding"],
+                           {"pixel_values": pixel_values.numpy().astype(np.float32)})
+        return tuple(torch.from_numpy(o) for o in out)
+
+    def text(self, input_ids, attention_mask):
+        out = self.txt.run(["text_embedding"], {"input_ids": input_ids.numpy().astype(np.int64),
+                                                "attention_mask": attention_mask.numpy().astype(np.int64)})
+        return torch.from_numpy(out[0])
 
 
 @torch.no_grad()
@@ -152,6 +188,15 @@ def embed_texts(model, tok, texts, bs=512):
     return np.concatenate(out)
 
 
+def extra_set():
+    """16k extra training-world image/caption pairs (seed 11, held-out concepts excluded), cached."""
+    extra_path = os.path.join(C.CACHE, "clip_extra_seed11.npz")
+    if not os.path.exists(extra_path):
+        im, at = ns.make_stimuli(16000, 11, "exclude")
+        np.savez(extra_path, images=im, captions=np.array([a["caption"] for a in at]))
+    return np.load(extra_path)
+
+
 def train(minutes, seed=0, bs=96, lr=2e-3, total_steps=100000):
     torch = C.setup_torch(1)
     torch.manual_seed(seed)
@@ -159,11 +204,7 @@ def train(minutes, seed=0, bs=96, lr=2e-3, total_steps=100000):
     d = C.ensure_data(0)
     tok = T.load_tokenizer()
     data = ns.load(d)
-    extra_path = os.path.join(C.CACHE, "clip_extra_seed11.npz")
-    if not os.path.exists(extra_path):
-        im, at = ns.make_stimuli(16000, 11, "exclude")
-        np.savez(extra_path, images=im, captions=np.array([a["caption"] for a in at]))
-    ex = np.load(extra_path)
+    ex = extra_set()
     imgs = np.concatenate([data["train_images"], ex["images"]])
     caps = [t["caption"] for t in data["train_text"]] + list(ex["captions"])
     X = C.normalise_images(imgs)

@@ -155,13 +155,13 @@ def split_for_export(model):
 
 def training_set():
     """24k training-world images (8k train split + 16k CLIP extra set) with their image embeddings."""
+    from . import clip
     p = os.path.join(C.CACHE, "unet_data.npz")
-    if os.path.exists(p) and os.path.getmtime(p) > os.path.getmtime(C.ckpt_path("clip")):
+    if os.path.exists(p) and os.path.getmtime(p) > clip.embeddings_mtime():
         z = np.load(p)
         return z["images"], z["emb"]
-    from . import clip
     data = ns.load(C.ensure_data(0))
-    ex = np.load(os.path.join(C.CACHE, "clip_extra_seed11.npz"))
+    ex = clip.extra_set()
     imgs = np.concatenate([data["train_images"], ex["images"]])
     m, _ = clip.load_model()
     # one ViT pass gives both the embeddings (UNet/LM brain prefix) and the patch tokens (LM vision prefix)
@@ -189,12 +189,15 @@ def train(hours, seed=0, bs=32, lr=4e-4, p_uncond=0.15, ckpt_every=180):
     ema = UNet(); ema.load_state_dict(model.state_dict()); ema.requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     cp = C.ckpt_path("unet")
-    step, wall = 0, 0.0
+    step, wall, restart = 0, 0.0, 0
     if os.path.exists(cp):
         ck = torch.load(cp, map_location="cpu")
-        model.load_state_dict(ck["model"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
+        model.load_state_dict(ck["model"]); ema.load_state_dict(ck["ema"])
+        if ck["opt"] is not None:
+            opt.load_state_dict(ck["opt"])
         step, wall = ck["step"], ck["wall"]
-        log(f"resumed at step {step} (wall {wall:.0f}s)")
+        restart = ck.get("restart_step", 0)
+        log(f"resumed at step {step} (wall {wall:.0f}s){'' if ck['opt'] else ' with a fresh optimizer'}")
     log(f"params {sum(p.numel() for p in model.parameters())}, {len(X)} images")
     g = torch.Generator().manual_seed(seed * 1000 + step)
     timer = C.Timer()
@@ -213,7 +216,7 @@ def train(hours, seed=0, bs=32, lr=4e-4, p_uncond=0.15, ckpt_every=180):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         for gr in opt.param_groups:
-            gr["lr"] = lr * min(1.0, (step + 1) / 500)
+            gr["lr"] = lr * min(1.0, (step - restart + 1) / 500)  # (re)warm up a fresh optimizer
         opt.step()
         step += 1
         d = min(0.999, (1 + step) / (10 + step))
@@ -224,17 +227,79 @@ def train(hours, seed=0, bs=32, lr=4e-4, p_uncond=0.15, ckpt_every=180):
         if step % 100 == 0:
             log(f"step {step} loss {run_loss:.4f} wall {wall + timer():.0f}s")
         if timer() - last > ckpt_every:
-            save(model, ema, opt, step, wall + timer(), cp)
+            save(model, ema, opt, step, wall + timer(), cp, restart)
             last = timer()
-    save(model, ema, opt, step, wall + timer(), cp)
+    save(model, ema, opt, step, wall + timer(), cp, restart)
     log(f"done: step {step}")
 
 
-def save(model, ema, opt, step, wall, cp):
+def save(model, ema, opt, step, wall, cp, restart=0):
     tmp = cp + ".tmp"
     torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
-                "wall": wall}, tmp)
+                "wall": wall, "restart_step": restart}, tmp)
     os.replace(tmp, cp)
+
+
+def onnx_state_dict(onnx_path, module):
+    """`module`'s state dict read back from the initializers of its exported graph. Parameters keep their names
+    in the export; each GroupNorm's affine weight/bias is folded into an anonymous [C,1,1] Mul/Add constant,
+    numbered in trace order, which is the module order."""
+    import onnx
+    from onnx import numpy_helper
+    inits = {t.name: numpy_helper.to_array(t) for t in onnx.load(onnx_path).graph.initializer}
+    folded = sorted((k for k in inits if k.startswith("onnx::")), key=lambda k: int(k.rsplit("_", 1)[1]))
+    norms = [n for n, m in module.named_modules() if isinstance(m, nn.GroupNorm)]
+    assert len(folded) == 2 * len(norms), f"{onnx_path}: {len(folded)} folded constants for {len(norms)} GroupNorms"
+    sd = {}
+    for n, (w, b) in zip(norms, zip(folded[0::2], folded[1::2])):
+        assert w.startswith("onnx::Mul_") and b.startswith("onnx::Add_"), (w, b)
+        sd[f"{n}.weight"], sd[f"{n}.bias"] = inits[w].reshape(-1), inits[b].reshape(-1)
+    for k in module.state_dict():
+        if k not in sd:
+            sd[k] = inits[k]
+    return {k: torch.from_numpy(v.copy()) for k, v in sd.items()}
+
+
+def from_onnx(version=1):
+    """The UNet rebuilt from the exported unet-encoder/unet-decoder graphs (the EMA weights of that export),
+    checked against onnxruntime on random inputs; and the exported checkpoint's step / wall time."""
+    import yaml
+    de, dd = (os.path.join(C.REPO, n, str(version), "model.onnx") for n in ("unet-encoder", "unet-decoder"))
+    model = UNet()
+    esd, dsd = onnx_state_dict(de, model.enc), onnx_state_dict(dd, split_for_export(model)[1])
+    for k in [k for k in dsd if k.startswith("embed.")]:
+        assert torch.equal(dsd.pop(k), esd[k]), f"decoder's {k} differs from the encoder's"
+    model.enc.load_state_dict(esd)
+    model.dec.load_state_dict({**dsd, **{k: v for k, v in esd.items() if k.startswith("embed.")}})
+    model.eval()
+    se, sd = OrtHalf(de), OrtHalf(dd)
+    g = torch.Generator().manual_seed(1)
+    worst = 0.0
+    for t in (999.0, 500.0, 37.0, 0.0):
+        x = torch.randn(3, 3, 32, 32, generator=g)
+        tt = torch.tensor([t, t / 2, 1.0])
+        c = F.normalize(torch.randn(3, C.E_DIM, generator=g), dim=-1)
+        c[2] = 0
+        with torch.no_grad():
+            ft, fo = model.enc(x, tt, c), se(x, tt, c)
+            worst = max(worst, *(float((a - b).abs().max()) for a, b in zip(ft, fo)))
+            worst = max(worst, float((model(x, tt, c) - sd(*fo, tt, c)).abs().max()))
+    assert worst < 1e-4, f"torch UNet rebuilt from ONNX != onnxruntime ({worst:.2e})"
+    with open(os.path.join(C.REPO, "unet-encoder", str(version), "model.yaml")) as fh:
+        prov = yaml.safe_load(fh)["provenance"]
+    return model, prov["steps"], float(prov["wall_seconds"]), worst
+
+
+def init_from_onnx():
+    """Writes $CACHE/unet.pt from the exported graphs (model = EMA = exported weights, fresh optimizer), so
+    `train` continues the exported model when the training checkpoint is lost."""
+    C.setup_torch(1)
+    cp = C.ckpt_path("unet")
+    assert not os.path.exists(cp), f"{cp} exists; it would be overwritten"
+    model, step, wall, worst = from_onnx()
+    torch.save({"model": model.state_dict(), "ema": model.state_dict(), "opt": None, "step": step, "wall": wall,
+                "restart_step": step}, cp)
+    print(f"torch vs onnxruntime max abs diff {worst:.2e}; wrote {cp} (step {step}, wall {wall:.0f}s)")
 
 
 def load_ema():
@@ -370,31 +435,6 @@ def unet_flops(enc, dec):
     return counts
 
 
-if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["train", "export", "sample"])
-    ap.add_argument("--hours", type=float, default=3.0)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out", default="/tmp/unet_samples.png")
-    a = ap.parse_args()
-    if a.cmd == "train":
-        train(a.hours, a.seed)
-    elif a.cmd == "export":
-        export()
-    else:
-        C.setup_torch(1)
-        from PIL import Image
-        m, ck = load_ema()
-        data = ns.load(C.ensure_data(0))
-        from . import clip
-        cm, _ = clip.load_model()
-        cond = torch.from_numpy(clip.embed_images(cm, data["val_images"][:16]))
-        x, _ = ddim_sample(m.enc, m.dec, cond)
-        g = np.concatenate([np.concatenate(list(data["val_images"][:16]), 1), np.concatenate(list(to_u8(x)), 1)], 0)
-        Image.fromarray(g).resize((g.shape[1] * 3, g.shape[0] * 3), Image.NEAREST).save(a.out)
-        print("step", ck["step"], "->", a.out)
-
-
 class OrtHalf:
     """Wraps an exported half so ddim_sample can call it like the torch module."""
 
@@ -436,3 +476,53 @@ def eval_generation(cond, attrs, n_steps=50, guidance=3.0, seed=0):
     res["speedup"] = round(res["full"]["seconds"] / res["encoder_propagation"]["seconds"], 3)
     res["n"] = int(len(cond)); res["steps"] = n_steps; res["guidance"] = guidance
     return res, imgs
+
+
+def score(split="val", n=256, guidance=3.0, out=None):
+    """Generation accuracy of the exported halves in $NEUROPIPE_ZOO_REPO on seed-0 `split` (the selection set for
+    a new export: val = new images of training concepts; never the fresh seed)."""
+    import json
+    from . import eeg
+    C.setup_torch(1)
+    d = ns.load(C.ensure_data(0))
+    cond = eeg.image_targets(d, split)[:n]
+    attrs = {k: v[:n] for k, v in d[f"{split}_attrs"].items()}
+    r, _ = eval_generation(cond, attrs, guidance=guidance)
+    print(json.dumps(r))
+    if out:
+        with open(out, "w") as fh:
+            json.dump(r, fh, indent=1)
+    return r
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cmd", choices=["train", "export", "sample", "init-from-onnx", "score"])
+    ap.add_argument("--hours", type=float, default=3.0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", default="/tmp/unet_samples.png")
+    ap.add_argument("--split", default="val", help="score: seed-0 split whose image embeddings condition the UNet")
+    ap.add_argument("--n", type=int, default=256, help="score: images generated")
+    ap.add_argument("--guidance", type=float, default=3.0)
+    ap.add_argument("--json", default=None, help="score: also write the result to this file")
+    a = ap.parse_args()
+    if a.cmd == "train":
+        train(a.hours, a.seed)
+    elif a.cmd == "export":
+        export()
+    elif a.cmd == "init-from-onnx":
+        init_from_onnx()
+    elif a.cmd == "score":
+        score(a.split, a.n, a.guidance, a.json)
+    else:
+        C.setup_torch(1)
+        from PIL import Image
+        m, ck = load_ema()
+        data = ns.load(C.ensure_data(0))
+        from . import clip
+        cm, _ = clip.load_model()
+        cond = torch.from_numpy(clip.embed_images(cm, data["val_images"][:16]))
+        x, _ = ddim_sample(m.enc, m.dec, cond)
+        g = np.concatenate([np.concatenate(list(data["val_images"][:16]), 1), np.concatenate(list(to_u8(x)), 1)], 0)
+        Image.fromarray(g).resize((g.shape[1] * 3, g.shape[0] * 3), Image.NEAREST).save(a.out)
+        print("step", ck["step"], "->", a.out)
