@@ -163,6 +163,7 @@ public class DecodeStep implements StepHandler {
         withBos[0] = bos;
         System.arraycopy(ids, 0, withBos, 1, ids.length);
         int maxTokens = params.integer("max_tokens", props.defaultMaxTokens(), 1, props.maxTokensLimit());
+        PositionLimit.check(engine.card(), prefix, withBos.length, maxTokens);
         double temperature = params.number("temperature", 0.0, 0.0, 10.0);
         int topK = params.integer("top_k", 0, 0, engine.vocab());
         double topP = params.number("top_p", 1.0, Double.MIN_VALUE, 1.0);

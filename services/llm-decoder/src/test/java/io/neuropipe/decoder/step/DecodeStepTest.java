@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.ZooDecoder;
 import io.neuropipe.decoder.config.DecoderProperties;
 import io.neuropipe.decoder.config.MultimodalProperties;
+import io.neuropipe.decoder.domain.Prefix;
 import io.neuropipe.decoder.engine.Generator;
 import io.neuropipe.decoder.kv.PrefixCache;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
@@ -77,6 +78,26 @@ class DecodeStepTest {
         StepOutput again = decode(Map.of("prompt", "question: how many shapes are there? answer:", "max_tokens", "6",
             "prefix_cache", "true"), 0, new CopyOnWriteArrayList<>());
         assertThat(Integer.parseInt(again.provenance().get("decode.prefix_cache_tokens"))).isPositive();
+    }
+
+    @Test
+    void aRequestThatCouldRunPastTheModelsPositionsIsInvalidInputNamingTheNumbers() {
+        StringBuilder longest = new StringBuilder("caption:");
+        while (zoo.promptIds(longest.toString()).length < 257) {
+            longest.append(" a");
+        }
+        String prompt = longest.toString();
+        assertThat(zoo.promptIds(prompt)).as("the longest prompt accepted, with <s>").hasSize(257);
+        assertThatThrownBy(() -> decode(Map.of("prompt", prompt, "max_tokens", "256"), 0, new CopyOnWriteArrayList<>()))
+            .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+            .hasMessageContaining("needs 513 positions (prefix 0 + prompt 257 tokens with <s> + max_tokens 256)")
+            .hasMessageContaining("model lm/1 has 512 (max_position_embeddings); set max_tokens to at most 255");
+
+        Prefix vision = new Prefix(new float[0], new long[0], 0, 256);
+        PositionLimit.check(zoo.engine().card(), vision, 6, 250);
+        assertThatThrownBy(() -> PositionLimit.check(zoo.engine().card(), vision, 6, 251))
+            .hasMessageContaining("prefix 256 + prompt 6 tokens with <s> + max_tokens 251");
+        assertThatThrownBy(() -> PositionLimit.check(zoo.engine().card(), vision, 300, 1)).hasMessageContaining("shorten the prompt");
     }
 
     @Test
