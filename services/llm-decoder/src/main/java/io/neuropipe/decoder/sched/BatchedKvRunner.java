@@ -176,13 +176,37 @@ final class BatchedKvRunner implements AutoCloseable {
         return new KvSnapshot(layers, heads, p.length(), headDim, k, v);
     }
 
+    /** A copy of a sequence's cache, prefilled or in the last decode step's batch (before the next step regroups). */
+    KvSnapshot snapshotAny(long id) {
+        if (prefilled.containsKey(id)) {
+            return snapshot(id);
+        }
+        int row = -1;
+        for (int r = 0; r < ids.length && row < 0; r++) {
+            row = ids[r] == id ? r : -1;
+        }
+        if (row < 0) {
+            throw new IllegalStateException("Sequence " + id + " has no cache here");
+        }
+        float[][] k = new float[layers][];
+        float[][] v = new float[layers][];
+        for (int i = 0; i < layers; i++) {
+            k[i] = rows(buffers[current][2 * i], row, width, lengths[row]);
+            v[i] = rows(buffers[current][2 * i + 1], row, width, lengths[row]);
+        }
+        return new KvSnapshot(layers, heads, lengths[row], headDim, k, v);
+    }
+
     /** The valid positions of a prefilled sequence's row of one present output, as [heads, length, headDim]. */
     private float[] rows(Prefilled p, String role) {
-        FloatBuffer src = p.out().floatBuffer(role);
-        float[] out = new float[heads * p.length() * headDim];
+        return rows(p.out().floatBuffer(role), p.row(), p.width(), p.length());
+    }
+
+    /** Row {@code row}'s last {@code length} positions of a [rows, heads, width, headDim] buffer, as [heads, length, headDim]. */
+    private float[] rows(FloatBuffer src, int row, int width, int length) {
+        float[] out = new float[heads * length * headDim];
         for (int h = 0; h < heads; h++) {
-            src.get(((p.row() * heads + h) * p.width() + p.width() - p.length()) * headDim, out, h * p.length() * headDim,
-                p.length() * headDim);
+            src.get(((row * heads + h) * width + width - length) * headDim, out, h * length * headDim, length * headDim);
         }
         return out;
     }

@@ -13,10 +13,14 @@ import io.neuropipe.decoder.domain.PromptEmbedding;
 import io.neuropipe.decoder.domain.TextStreamer;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.engine.PromptInputs;
+import io.neuropipe.decoder.kv.KvSnapshot;
 import io.neuropipe.decoder.kv.PrefixCache;
+import io.neuropipe.decoder.kv.SessionCache;
+import io.neuropipe.decoder.kv.SessionCacheProperties;
 import io.neuropipe.runtime.step.TransientStepException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,6 +39,7 @@ public class ContinuousBatchingEngine implements AutoCloseable {
     private final LanguageModelEngine engine;
     private final BatchingProperties props;
     private final PrefixCache prefixCache;
+    private final SessionCache sessions;
     private final Scheduler scheduler;
     private final BatchedKvRunner runner;
     private final long eos;
@@ -46,6 +51,13 @@ public class ContinuousBatchingEngine implements AutoCloseable {
     private volatile int peakPrefillBatch;
 
     public ContinuousBatchingEngine(LanguageModelEngine engine, BatchingProperties props, PrefixCache prefixCache) {
+        this(engine, props, prefixCache, new SessionCache(prefixCache, SessionCacheProperties.defaults()));
+    }
+
+    @Autowired
+    public ContinuousBatchingEngine(LanguageModelEngine engine, BatchingProperties props, PrefixCache prefixCache,
+                                    SessionCache sessions) {
+        this.sessions = sessions;
         this.engine = engine;
         this.props = props;
         this.prefixCache = prefixCache;
@@ -71,6 +83,9 @@ public class ContinuousBatchingEngine implements AutoCloseable {
         SequenceHandle handle = new SequenceHandle(cancelled);
         TextStreamer streamer = new TextStreamer(ids -> engine.tokenizer().decode(ids, true));
         Sequence sequence = new Sequence(nextId.incrementAndGet(), request, options, handle, streamer);
+        if (options.sessionId() != null) {
+            sequence.beforeFinish(() -> keepSession(sequence));
+        }
         try {
             if (!scheduler.enqueue(sequence, props.admitTimeout())) {
                 throw new TransientStepException("The decoder's queue stayed full for " + props.admitTimeout()
@@ -81,6 +96,11 @@ public class ContinuousBatchingEngine implements AutoCloseable {
             throw new TransientStepException("Interrupted while waiting for room in the decoder's queue", e);
         }
         return handle;
+    }
+
+    /** Conversation sessions this engine restores and keeps ({@link SequenceOptions#sessionId()}). */
+    public SessionCache sessions() {
+        return sessions;
     }
 
     /** Most sequences prefilled together in one call so far. */
@@ -131,6 +151,28 @@ public class ContinuousBatchingEngine implements AutoCloseable {
         scheduler.update(batch, runner.decode(ids, embeds, positions), eos);
     }
 
+    /**
+     * Keeps a finished sequence's cache for its session's next turn, before its caller hears of the end (so the next turn
+     * finds it); a failure to keep it only costs that reuse.
+     */
+    private void keepSession(Sequence s) {
+        String id = s.options().sessionId();
+        if (s.handle().isCancelled()) {
+            return;
+        }
+        try {
+            KvSnapshot kv = runner.snapshotAny(s.id());
+            GenerationRequest r = s.request();
+            long[] tokens = s.conversation();
+            long[] fed = Arrays.copyOf(tokens, kv.tokens() - r.prefix().length());
+            PromptInputs in = PromptInputs.of(engine, new GenerationRequest(r.prefix(), fed, 1, List.of(), r.sampler(), 1.0));
+            sessions.store(id, r.prefix(), tokens, new PromptEmbedding(r.prefix(), fed, in.embeds(), in.positions(), in.count(),
+                hidden), kv);
+        } catch (RuntimeException e) {
+            log.warn("Could not keep the cache of session {}", id, e);
+        }
+    }
+
     /** A joining sequence's prefill input and what the prefix cache holds of it. */
     private record Joining(Sequence sequence, PromptEmbedding full, Optional<PrefixCache.Hit> hit) {
     }
@@ -173,7 +215,12 @@ public class ContinuousBatchingEngine implements AutoCloseable {
         PromptInputs inputs = PromptInputs.of(engine, request);
         PromptEmbedding full = new PromptEmbedding(request.prefix(), request.promptIds(), inputs.embeds(), inputs.positions(),
             inputs.count(), hidden);
-        return new Joining(s, full, s.options().prefixCache() ? prefixCache.lookup(full) : Optional.empty());
+        Optional<PrefixCache.Hit> hit = s.options().sessionId() == null ? Optional.empty()
+            : sessions.restore(s.options().sessionId(), request.promptIds());
+        if (hit.isEmpty() && s.options().prefixCache()) {
+            hit = prefixCache.lookup(full);
+        }
+        return new Joining(s, full, hit);
     }
 
     private void prefillAlone(Joining j) {

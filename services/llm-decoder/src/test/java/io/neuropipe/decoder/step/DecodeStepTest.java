@@ -101,6 +101,21 @@ class DecodeStepTest {
     }
 
     @Test
+    void aSessionsSecondTurnContinuesTheConversationFromItsKeptCache() {
+        StepOutput first = decode(Map.of("prompt", "question: what colour is the circle? answer:", "max_tokens", "6",
+            "session_id", "chat-1"), 0, new CopyOnWriteArrayList<>());
+        assertThat(first.provenance()).containsEntry("decode.session", "chat-1").containsEntry("decode.prefix_cache_tokens", "0");
+        StepOutput second = decode(Map.of("prompt", "question: where is the star? answer:", "max_tokens", "6",
+            "session_id", "chat-1"), 0, new CopyOnWriteArrayList<>());
+        assertThat(Integer.parseInt(second.provenance().get("decode.prefix_cache_tokens")))
+            .as("the first turn's prompt and answer come from the session").isGreaterThan(zoo.promptIds(
+                "question: what colour is the circle? answer:").length);
+        assertThatThrownBy(() -> decode(Map.of("prompt", "caption:", "session_id", "no spaces"), 0, new CopyOnWriteArrayList<>()))
+            .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+            .hasMessageContaining("session_id");
+    }
+
+    @Test
     void aDeadlinePassingDuringGenerationFailsTheStep() {
         assertThatThrownBy(() -> decode(Map.of("max_tokens", "8"), System.currentTimeMillis() - 1, new CopyOnWriteArrayList<>()))
             .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
