@@ -203,6 +203,21 @@ class LocalPipelinesEndToEndTest {
             + "{\"temperature\": -1}}");
         assertThat(badTemperature.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badTemperature.body()).path("field").asString()).isEqualTo("parameters.temperature");
+
+        for (String turn : List.of("question: what colour is the circle? answer:", "question: where is the star? answer:")) {
+            HttpResponse<String> t = post("/v2/models/lm/generate", "{\"text_input\": \"" + turn + "\", \"parameters\": "
+                + "{\"max_tokens\": 6, \"session_id\": \"e2e-chat\"}}");
+            assertThat(t.statusCode()).as(t.body()).isEqualTo(200);
+            String steps = get("/v1/jobs/" + JSON.readTree(t.body()).path("id").asString()).path("steps").toString();
+            java.util.regex.Matcher reused = java.util.regex.Pattern.compile("decode.prefix_cache_tokens\\W+(\\d+)").matcher(steps);
+            assertThat(reused.find()).as(steps).isTrue();
+            int restored = Integer.parseInt(reused.group(1));
+            if (turn.contains("colour")) {
+                assertThat(restored).as("a session's first turn").isZero();
+            } else {
+                assertThat(restored).as("rows the second turn restored from the session").isPositive();
+            }
+        }
     }
 
     @Test
