@@ -71,7 +71,7 @@ public final class GatewayTestSupport {
         return SharedInfrastructure.kafka().bootstrapServers();
     }
 
-    /** A model repository holding the eeg-encoder card the pipelines are validated against. */
+    /** A model repository holding the eeg-encoder and lm cards the pipelines are validated against. */
     public static synchronized Path models() {
         if (models == null) {
             try {
@@ -88,6 +88,19 @@ public final class GatewayTestSupport {
                       - {name: subject, role: subject, dtype: INT64, shape: [-1]}
                     outputs:
                       - {name: eeg_embedding, role: embedding, dtype: FP32, shape: [-1, 128]}
+                    """);
+                Path lm = models.resolve("lm/1/model.yaml");
+                Files.createDirectories(lm.getParent());
+                Files.writeString(lm, """
+                    name: lm
+                    version: 1
+                    trained: false
+                    sha256: "0000000000000000000000000000000000000000000000000000000000000000"
+                    inputs:
+                      - {name: inputs_embeds, role: inputs_embeds, dtype: FP32, shape: [-1, -1, 128]}
+                    outputs:
+                      - {name: logits, role: logits, dtype: FP32, shape: [-1, -1, 189]}
+                    preprocessing: {max_position_embeddings: 512}
                     """);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

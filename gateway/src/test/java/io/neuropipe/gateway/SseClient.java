@@ -28,8 +28,14 @@ public final class SseClient implements AutoCloseable {
     private volatile boolean ended;
 
     public SseClient(int port, String path, Map<String, String> headers) {
+        this(port, path, headers, null);
+    }
+
+    /** A stream answering {@code POST path} with JSON {@code body}; a GET when {@code body} is null. */
+    public SseClient(int port, String path, Map<String, String> headers, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-            .header("Accept", "text/event-stream").GET();
+            .header("Accept", "text/event-stream");
+        b = body == null ? b.GET() : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
         response = HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
         response.thenAcceptAsync(r -> {

@@ -169,6 +169,58 @@ class LocalPipelinesEndToEndTest {
     }
 
     @Test
+    void oipGenerateAndGenerateStreamRunTheDecoderThroughKafka() throws Exception {
+        HttpResponse<String> r = post("/v2/models/lm/generate", "{\"text_input\": \"caption:\", \"parameters\": {\"max_tokens\": 8}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(r.body());
+        String text = answer.path("text_output").asString();
+        assertThat(text).isNotBlank();
+        assertThat(answer.path("model_version").asString()).isEqualTo("1");
+        JsonNode job = run("text-generate", Map.of("prompt", JSON.getNodeFactory().stringNode("caption:")), Map.of("max_tokens", 8));
+        assertThat(job.path("results").path("text").asString()).as("greedy: the same text as the pipeline").isEqualTo(text);
+
+        HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl()
+                + "/v2/models/lm/generate_stream")).header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"text_input\": \"caption:\", \"parameters\": {\"max_tokens\": 8}}"))
+            .build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        List<JsonNode> events = stream.body().filter(l -> l.startsWith("data:")).map(l -> JSON.readTree(l.substring(5))).toList();
+        assertThat(events.size()).as("one event per piece, then the last").isGreaterThan(2);
+        assertThat(events.stream().map(e -> e.path("text_output").asString()).reduce("", String::concat)).isEqualTo(text);
+        assertThat(events.get(events.size() - 1).path("finish_reason").asString()).isNotEmpty();
+
+        StringBuilder longest = new StringBuilder("caption:");
+        for (int i = 0; i < 255; i++) {
+            longest.append(" a");
+        }
+        HttpResponse<String> tooLong = post("/v2/models/lm/generate", "{\"text_input\": \"" + longest + "\", \"parameters\": "
+            + "{\"max_tokens\": 256}}");
+        assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.headers().firstValue("content-type").orElse("")).startsWith("application/problem+json");
+        assertThat(JSON.readTree(tooLong.body()).path("detail").asString())
+            .contains("needs 513 positions", "max_tokens 256", "has 512 (max_position_embeddings)", "at most 255");
+        HttpResponse<String> badTemperature = post("/v2/models/lm/generate", "{\"text_input\": \"caption:\", \"parameters\": "
+            + "{\"temperature\": -1}}");
+        assertThat(badTemperature.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badTemperature.body()).path("field").asString()).isEqualTo("parameters.temperature");
+
+        for (String turn : List.of("question: what colour is the circle? answer:", "question: where is the star? answer:")) {
+            HttpResponse<String> t = post("/v2/models/lm/generate", "{\"text_input\": \"" + turn + "\", \"parameters\": "
+                + "{\"max_tokens\": 6, \"session_id\": \"e2e-chat\"}}");
+            assertThat(t.statusCode()).as(t.body()).isEqualTo(200);
+            String steps = get("/v1/jobs/" + JSON.readTree(t.body()).path("id").asString()).path("steps").toString();
+            java.util.regex.Matcher reused = java.util.regex.Pattern.compile("decode.prefix_cache_tokens\\W+(\\d+)").matcher(steps);
+            assertThat(reused.find()).as(steps).isTrue();
+            int restored = Integer.parseInt(reused.group(1));
+            if (turn.contains("colour")) {
+                assertThat(restored).as("a session's first turn").isZero();
+            } else {
+                assertThat(restored).as("rows the second turn restored from the session").isPositive();
+            }
+        }
+    }
+
+    @Test
     void everyPipelineRunsFromTheKafkaIngress() throws Exception {
         Map<String, Map<String, Artifact>> inputs = Map.of(
             "eeg-to-image", Map.of("eeg", eegArtifact()),

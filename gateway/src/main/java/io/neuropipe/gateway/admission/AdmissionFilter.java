@@ -19,13 +19,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Answers a job submission ({@code POST /v1/jobs}) with 503 and {@code Retry-After} when
- * {@link AdmissionControl} refuses it, before the body is read, so an overloaded platform sheds
+ * Answers a job submission ({@code POST /v1/jobs}, or an OIP v2 {@code generate[_stream]} call) with 503 and
+ * {@code Retry-After} when {@link AdmissionControl} refuses it, before the body is read, so an overloaded platform sheds
  * load at the door instead of queueing without bound. Runs after authentication and rate limits.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
 class AdmissionFilter extends OncePerRequestFilter {
+
+    /** The OIP v2 generate calls, which start jobs too. */
+    private static final java.util.regex.Pattern GENERATE =
+        java.util.regex.Pattern.compile("/v2/models/[^/]+(/versions/\\d+)?/generate(_stream)?/?");
 
     private final AdmissionControl admission;
     private final ProblemWriter problems;
@@ -40,7 +44,8 @@ class AdmissionFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !"POST".equals(request.getMethod()) || !(path.equals("/v1/jobs") || path.equals("/v1/jobs/"));
+        return !"POST".equals(request.getMethod())
+            || !(path.equals("/v1/jobs") || path.equals("/v1/jobs/") || GENERATE.matcher(path).matches());
     }
 
     @Override

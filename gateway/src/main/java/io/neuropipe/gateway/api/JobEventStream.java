@@ -28,7 +28,7 @@ final class JobEventStream implements Consumer<FeedEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(JobEventStream.class);
 
-    /** An SSE event's name and JSON data. */
+    /** An SSE event's name (null: a plain {@code data:} event) and JSON data; a renderer returns null to skip an event. */
     record Rendered(String name, Object data) {
     }
 
@@ -98,7 +98,10 @@ final class JobEventStream implements Consumer<FeedEvent> {
         }
         try {
             Rendered r = renderer.apply(event);
-            emitter.send(SseEmitter.event().id(event.key()).name(r.name()).data(r.data(), MediaType.APPLICATION_JSON));
+            if (r != null) {
+                SseEmitter.SseEventBuilder e = SseEmitter.event().id(event.key());
+                emitter.send((r.name() == null ? e : e.name(r.name())).data(r.data(), MediaType.APPLICATION_JSON));
+            }
             if (event instanceof FeedEvent.Ended) {
                 emitter.complete();
                 close();

@@ -60,7 +60,7 @@ class OipProxyController {
 
     @GetMapping
     Map<String, Object> server() {
-        return Map.of("name", "neuropipe-gateway", "version", "2", "extensions", List.of());
+        return Map.of("name", "neuropipe-gateway", "version", "2", "extensions", List.of("generate"));
     }
 
     @GetMapping({"/health/live", "/health/ready"})

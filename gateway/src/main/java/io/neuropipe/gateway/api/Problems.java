@@ -23,6 +23,8 @@ public final class Problems {
     public static final URI UNAVAILABLE = URI.create(BASE + "unavailable");
     public static final URI OVERLOADED = URI.create(BASE + "overloaded");
     public static final URI INTERNAL = URI.create(BASE + "internal");
+    public static final URI MODEL_NOT_FOUND = URI.create(BASE + "model-not-found");
+    public static final URI GENERATION_FAILED = URI.create(BASE + "generation-failed");
 
     private Problems() {
     }

@@ -39,9 +39,12 @@ public class JobService {
     private final GatewayProperties properties;
     private final JobMetrics metrics;
     private final ClaimCheck claimCheck;
+    private final GenerationParams generationParams;
 
     public JobService(PipelineCatalog pipelines, InputValidator validator, JobStore jobs, Outbox outbox,
-                      StatusEvents statusEvents, GatewayProperties properties, JobMetrics metrics, ClaimCheck claimCheck) {
+                      StatusEvents statusEvents, GatewayProperties properties, JobMetrics metrics, ClaimCheck claimCheck,
+                      GenerationParams generationParams) {
+        this.generationParams = generationParams;
         this.claimCheck = claimCheck;
         this.metrics = metrics;
         this.pipelines = pipelines;
@@ -74,6 +77,7 @@ public class JobService {
             }
         }
         validator.validate(pipeline, s.inputs());
+        generationParams.validate(pipeline, s.params());
         Duration timeout = timeout(s);
         Instant now = Instant.now();
         JobRow job = newJob(s, pipeline, tenant, JobState.PENDING, null, null, now, now.plus(timeout));

@@ -9,6 +9,7 @@ import io.neuropipe.decoder.config.MultimodalProperties;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.kv.PrefixCache;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
+import io.neuropipe.decoder.kv.SessionCacheProperties;
 import io.neuropipe.decoder.prefix.ProbeModel;
 import io.neuropipe.decoder.sched.BatchingProperties;
 import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
@@ -32,7 +33,7 @@ class DecoderWiringTest {
     @ComponentScan(basePackageClasses = {LanguageModelEngine.class, ContinuousBatchingEngine.class, PrefixCache.class,
         SpeculativeGenerator.class, ProbeModel.class, DecodeStep.class})
     @EnableConfigurationProperties({DecoderProperties.class, BatchingProperties.class, PrefixCacheProperties.class,
-        SpeculationProperties.class, MultimodalProperties.class})
+        SessionCacheProperties.class, SpeculationProperties.class, MultimodalProperties.class})
     static class Wiring {
     }
 
@@ -47,6 +48,7 @@ class DecoderWiringTest {
     @Test
     void theStepRunsOnTheBatchingEngineWithTheConfiguredBounds() {
         runner.withPropertyValues("neuropipe.decoder.batching.max-running=3", "neuropipe.decoder.batching.admit-timeout=2s",
+                "neuropipe.decoder.batching.max-prefill-padding=0.5", "neuropipe.decoder.sessions.max-bytes=1000",
                 "neuropipe.decoder.prefix-cache.enabled=true", "neuropipe.decoder.prefix-cache.low-fraction=0.5")
             .run(context -> {
                 assertThat(context).hasNotFailed().hasSingleBean(DecodeStep.class).hasSingleBean(ContinuousBatchingEngine.class);
@@ -54,6 +56,8 @@ class DecoderWiringTest {
                 assertThat(batching.maxRunning()).isEqualTo(3);
                 assertThat(batching.queueCapacity()).isEqualTo(64);
                 assertThat(batching.admitTimeout()).hasSeconds(2);
+                assertThat(batching.maxPrefillPadding()).isEqualTo(0.5);
+                assertThat(context.getBean(SessionCacheProperties.class).maxBytes()).isEqualTo(1000);
                 PrefixCacheProperties cache = context.getBean(PrefixCacheProperties.class);
                 assertThat(cache.enabled()).isTrue();
                 assertThat(cache.lowFraction()).isEqualTo(0.5);

@@ -89,14 +89,19 @@ public class PrefixCache {
 
     /** Quantizes and keeps the cache of a freshly prefilled prompt ({@code kv} covers all of {@code prompt}'s rows). */
     public void store(PromptEmbedding prompt, KvSnapshot kv) {
-        AttentionProbe probe = new AttentionProbe(models.model(props.probeModel()));
-        float[] attention = probe.attention(prompt.embeds(), prompt.positions(), prompt.length(), prompt.hidden());
-        QuantizedKvCache quantized = codec.encode(kv, salient(attention, prompt.length()));
+        QuantizedKvCache quantized = quantize(prompt, kv);
         String digest = digest(prompt.prefix());
         synchronized (this) {
             entries.put(key(digest, prompt.promptIds()), new Entry(digest, prompt.promptIds().clone(), prompt.prefix().length(),
                 quantized));
         }
+    }
+
+    /** ZipCache form of {@code kv}, the cache of {@code prompt}'s rows, saliency from the probe's attention over them. */
+    public QuantizedKvCache quantize(PromptEmbedding prompt, KvSnapshot kv) {
+        AttentionProbe probe = new AttentionProbe(models.model(props.probeModel()));
+        float[] attention = probe.attention(prompt.embeds(), prompt.positions(), prompt.length(), prompt.hidden());
+        return codec.encode(kv, salient(attention, prompt.length()));
     }
 
     /** Saliency flags of a cache of {@code length} positions from its probe attention. */

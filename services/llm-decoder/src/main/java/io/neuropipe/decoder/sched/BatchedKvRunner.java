@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +20,8 @@ import io.neuropipe.runtime.model.OnnxModel;
 import io.neuropipe.runtime.model.Outputs;
 
 /**
- * Runs the decoder graph for the engine (vLLM's model runner role): a prefill per new sequence, and one call per decode
- * step for every running sequence together.
+ * Runs the decoder graph for the engine (vLLM's model runner role): prefills (one call for several new sequences, or one
+ * sequence on top of a restored cache), and one call per decode step for every running sequence together.
  *
  * <p>The batch's KV cache lives in two sets of direct buffers, [batch, heads, width, headDim] per layer, each sequence's
  * positions right-aligned (left padding, masked by {@code attention_mask}). A step reads the past from one set and ORT
@@ -39,8 +40,9 @@ final class BatchedKvRunner implements AutoCloseable {
     private final int vocab;
     private final int hidden;
     private final Set<String> outputRoles = new HashSet<>();
-    private final Map<Long, Outputs> prefilled = new HashMap<>();
-    private final Map<Long, Integer> prefilledLength = new HashMap<>();
+    private final Map<Long, Prefilled> prefilled = new HashMap<>();
+    /** How many prefilled sequences still read each prefill call's outputs; released at zero. */
+    private final Map<Outputs, Integer> readers = new IdentityHashMap<>();
 
     private long[] ids = new long[0];
     private int[] lengths = new int[0];
@@ -68,11 +70,25 @@ final class BatchedKvRunner implements AutoCloseable {
     }
 
     /**
+     * A prefilled sequence's cache: row {@code row} of a prefill call's {@code present.*} outputs
+     * [rows, heads, width, headDim], its {@code length} valid positions right-aligned.
+     */
+    private record Prefilled(Outputs out, int row, int width, int length) {
+    }
+
+    /** One sequence's prefill rows: {@code count} embeddings [count * hidden] at their positions. */
+    record PrefillRows(long id, float[] embeds, long[] positions, int count) {
+    }
+
+    /**
      * Runs one sequence's prompt rows on top of {@code past} (null for an empty cache) and keeps its cache until the
      * sequence joins a decode batch or is released. Returns the logits of the last row.
      */
     float[] prefill(long id, float[] embeds, long[] positions, int count, KvSnapshot past) {
-        int pastLength = past == null ? 0 : past.tokens();
+        if (past == null) {
+            return prefill(List.of(new PrefillRows(id, embeds, positions, count)))[0];
+        }
+        int pastLength = past.tokens();
         Map<String, OnnxTensor> inputs = new HashMap<>();
         List<OnnxTensor> created = new ArrayList<>();
         inputs.put("inputs_embeds", track(created, scope.floats(embeds, 1, count, hidden)));
@@ -81,42 +97,126 @@ final class BatchedKvRunner implements AutoCloseable {
         Arrays.fill(mask, 1L);
         inputs.put("attention_mask", track(created, scope.longs(mask, 1, mask.length)));
         for (int i = 0; i < layers; i++) {
-            inputs.put(pastRole(i, "key"), track(created, scope.floats(past == null ? new float[0] : past.keys()[i], 1, heads,
-                pastLength, headDim)));
-            inputs.put(pastRole(i, "value"), track(created, scope.floats(past == null ? new float[0] : past.values()[i], 1, heads,
-                pastLength, headDim)));
+            inputs.put(pastRole(i, "key"), track(created, scope.floats(past.keys()[i], 1, heads, pastLength, headDim)));
+            inputs.put(pastRole(i, "value"), track(created, scope.floats(past.values()[i], 1, heads, pastLength, headDim)));
         }
-        Outputs out;
-        try {
-            out = scope.run(lm, inputs, outputRoles);
-        } finally {
-            created.forEach(scope::release);
-        }
-        prefilled.put(id, out);
-        prefilledLength.put(id, pastLength + count);
+        Outputs out = run(inputs, created);
+        keep(out, List.of(id), new int[] {pastLength + count}, pastLength + count);
         float[] last = new float[vocab];
         out.floatBuffer("logits").get((count - 1) * vocab, last);
         return last;
     }
 
+    /**
+     * Prefills several sequences with an empty cache in one call: their rows right-aligned in [B, width] (left padding,
+     * masked out; padding rows get position 0 and a zero embedding), so each sequence's last row is the call's last and
+     * its cache lies in its row of the outputs as a decode step would have left it. Returns each sequence's logits of its
+     * last row, in order.
+     */
+    float[][] prefill(List<PrefillRows> rows) {
+        int b = rows.size();
+        int width = rows.stream().mapToInt(PrefillRows::count).max().orElseThrow();
+        float[] embeds = new float[b * width * hidden];
+        long[] positions = new long[b * width];
+        long[] mask = new long[b * width];
+        int[] lengths = new int[b];
+        List<Long> ids = new ArrayList<>(b);
+        for (int r = 0; r < b; r++) {
+            PrefillRows row = rows.get(r);
+            int pad = width - row.count();
+            System.arraycopy(row.embeds(), 0, embeds, (r * width + pad) * hidden, row.count() * hidden);
+            System.arraycopy(row.positions(), 0, positions, r * width + pad, row.count());
+            Arrays.fill(mask, r * width + pad, (r + 1) * width, 1L);
+            lengths[r] = row.count();
+            ids.add(row.id());
+        }
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        List<OnnxTensor> created = new ArrayList<>();
+        inputs.put("inputs_embeds", track(created, scope.floats(embeds, b, width, hidden)));
+        inputs.put("position_ids", track(created, scope.longs(positions, b, width)));
+        inputs.put("attention_mask", track(created, scope.longs(mask, b, width)));
+        for (int i = 0; i < layers; i++) {
+            inputs.put(pastRole(i, "key"), track(created, scope.floats(new float[0], b, heads, 0, headDim)));
+            inputs.put(pastRole(i, "value"), track(created, scope.floats(new float[0], b, heads, 0, headDim)));
+        }
+        Outputs out = run(inputs, created);
+        keep(out, ids, lengths, width);
+        FloatBuffer logits = out.floatBuffer("logits");
+        float[][] last = new float[b][vocab];
+        for (int r = 0; r < b; r++) {
+            logits.get(((r + 1) * width - 1) * vocab, last[r]);
+        }
+        return last;
+    }
+
+    private Outputs run(Map<String, OnnxTensor> inputs, List<OnnxTensor> created) {
+        try {
+            return scope.run(lm, inputs, outputRoles);
+        } finally {
+            created.forEach(scope::release);
+        }
+    }
+
+    private void keep(Outputs out, List<Long> ids, int[] lengths, int width) {
+        for (int r = 0; r < ids.size(); r++) {
+            prefilled.put(ids.get(r), new Prefilled(out, r, width, lengths[r]));
+        }
+        readers.put(out, ids.size());
+    }
+
     /** A copy of a prefilled (not yet batched) sequence's cache. */
     KvSnapshot snapshot(long id) {
-        Outputs out = prefilled.get(id);
+        Prefilled p = prefilled.get(id);
         float[][] k = new float[layers][];
         float[][] v = new float[layers][];
         for (int i = 0; i < layers; i++) {
-            k[i] = out.floats(presentRole(i, "key"));
-            v[i] = out.floats(presentRole(i, "value"));
+            k[i] = rows(p, presentRole(i, "key"));
+            v[i] = rows(p, presentRole(i, "value"));
         }
-        return new KvSnapshot(layers, heads, prefilledLength.get(id), headDim, k, v);
+        return new KvSnapshot(layers, heads, p.length(), headDim, k, v);
+    }
+
+    /** A copy of a sequence's cache, prefilled or in the last decode step's batch (before the next step regroups). */
+    KvSnapshot snapshotAny(long id) {
+        if (prefilled.containsKey(id)) {
+            return snapshot(id);
+        }
+        int row = -1;
+        for (int r = 0; r < ids.length && row < 0; r++) {
+            row = ids[r] == id ? r : -1;
+        }
+        if (row < 0) {
+            throw new IllegalStateException("Sequence " + id + " has no cache here");
+        }
+        float[][] k = new float[layers][];
+        float[][] v = new float[layers][];
+        for (int i = 0; i < layers; i++) {
+            k[i] = rows(buffers[current][2 * i], row, width, lengths[row]);
+            v[i] = rows(buffers[current][2 * i + 1], row, width, lengths[row]);
+        }
+        return new KvSnapshot(layers, heads, lengths[row], headDim, k, v);
+    }
+
+    /** The valid positions of a prefilled sequence's row of one present output, as [heads, length, headDim]. */
+    private float[] rows(Prefilled p, String role) {
+        return rows(p.out().floatBuffer(role), p.row(), p.width(), p.length());
+    }
+
+    /** Row {@code row}'s last {@code length} positions of a [rows, heads, width, headDim] buffer, as [heads, length, headDim]. */
+    private float[] rows(FloatBuffer src, int row, int width, int length) {
+        float[] out = new float[heads * length * headDim];
+        for (int h = 0; h < heads; h++) {
+            src.get(((row * heads + h) * width + width - length) * headDim, out, h * length * headDim, length * headDim);
+        }
+        return out;
     }
 
     /** Drops a prefilled sequence that will not decode (it finished on its first token). */
     void release(long id) {
-        Outputs out = prefilled.remove(id);
-        prefilledLength.remove(id);
-        if (out != null) {
-            scope.release(out);
+        Prefilled p = prefilled.remove(id);
+        if (p != null && readers.merge(p.out(), -1, Integer::sum) == 0) {
+            readers.remove(p.out());
+            scope.release(p.out());
         }
     }
 
@@ -181,11 +281,11 @@ final class BatchedKvRunner implements AutoCloseable {
         }
         for (int r = 0; r < b; r++) {
             Integer row = oldRow.get(batchIds[r]);
-            Integer length = row != null ? Integer.valueOf(lengths[row]) : prefilledLength.get(batchIds[r]);
-            if (length == null) {
+            Prefilled p = prefilled.get(batchIds[r]);
+            if (row == null && p == null) {
                 throw new IllegalStateException("Sequence " + batchIds[r] + " was neither prefilled nor in the batch");
             }
-            newLengths[r] = length;
+            newLengths[r] = row != null ? lengths[row] : p.length();
         }
         int newWidth = Arrays.stream(newLengths).max().orElse(0);
         int next = 1 - current;
@@ -193,11 +293,13 @@ final class BatchedKvRunner implements AutoCloseable {
             String role = presentRole(i / 2, i % 2 == 0 ? "key" : "value");
             ensure(next, i, b * heads * newWidth * headDim);
             FloatBuffer dst = buffers[next][i];
+            Map<Outputs, FloatBuffer> copied = new IdentityHashMap<>();
             for (int r = 0; r < b; r++) {
                 Integer row = oldRow.get(batchIds[r]);
-                FloatBuffer src = row != null ? buffers[current][i] : prefilled.get(batchIds[r]).floatBuffer(role);
-                int srcRow = row != null ? row : 0;
-                int srcWidth = row != null ? width : newLengths[r];
+                Prefilled p = row != null ? null : prefilled.get(batchIds[r]);
+                FloatBuffer src = p == null ? buffers[current][i] : copied.computeIfAbsent(p.out(), o -> o.floatBuffer(role));
+                int srcRow = p == null ? row : p.row();
+                int srcWidth = p == null ? width : p.width();
                 for (int h = 0; h < heads; h++) {
                     int from = ((srcRow * heads + h) * srcWidth + srcWidth - newLengths[r]) * headDim;
                     int to = ((r * heads + h) * newWidth + newWidth - newLengths[r]) * headDim;

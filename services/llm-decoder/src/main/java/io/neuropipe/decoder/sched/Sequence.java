@@ -27,6 +27,7 @@ final class Sequence {
     private long nextPosition;
     private long prefillMicros;
     private boolean finished;
+    private Runnable beforeFinish = () -> { };
 
     Sequence(long id, GenerationRequest request, SequenceOptions options, SequenceHandle handle, TextStreamer streamer) {
         this.id = id;
@@ -62,6 +63,16 @@ final class Sequence {
 
     boolean finished() {
         return finished;
+    }
+
+    /** The prompt's token ids followed by every generated one (the last of which may not be in the cache yet). */
+    long[] conversation() {
+        long[] prompt = request.promptIds();
+        long[] out = java.util.Arrays.copyOf(prompt, prompt.length + generated.size());
+        for (int i = 0; i < generated.size(); i++) {
+            out[prompt.length + i] = generated.get(i);
+        }
+        return out;
     }
 
     void prefilled(long firstDecodePosition, long micros) {
@@ -115,8 +126,16 @@ final class Sequence {
         handle.fail(failure);
     }
 
+    /** Runs on the engine thread when the sequence ends normally (not cancelled, not failed), before its caller hears. */
+    void beforeFinish(Runnable action) {
+        this.beforeFinish = action;
+    }
+
     private boolean finish(String text, String reason) {
         finished = true;
+        if (!CANCELLED.equals(reason)) {
+            beforeFinish.run();
+        }
         handle.finish(new Generation(text, List.copyOf(generated), reason, prefillMicros));
         return true;
     }

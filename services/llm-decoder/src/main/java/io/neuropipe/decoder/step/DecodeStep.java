@@ -19,6 +19,7 @@ import io.neuropipe.decoder.domain.StochasticSampler;
 import io.neuropipe.decoder.engine.Generator;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
+import io.neuropipe.decoder.kv.SessionCache;
 import io.neuropipe.decoder.prefix.PrefixStage;
 import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
 import io.neuropipe.decoder.sched.SequenceHandle;
@@ -51,10 +52,15 @@ import org.springframework.stereotype.Component;
  * prefill, DAMRO contrastive decoding); the probe's and the outlier branch's cost is part of
  * {@code decode.prefill_us}. Plain requests (no speculation, no LLM-side pruning, no DAMRO) run on the shared
  * {@link ContinuousBatchingEngine}; this thread waits for the sequence and publishes its text as it comes. Param
- * {@code prefix_cache} (true/false) overrides {@code neuropipe.decoder.prefix-cache.enabled} for them.
+ * {@code prefix_cache} (true/false) overrides {@code neuropipe.decoder.prefix-cache.enabled} for them. Param
+ * {@code session_id} continues a conversation: the prompt follows the session's earlier tokens (its first turn's prefix,
+ * prompts and answers), only the new rows are prefilled on top of the session's kept cache, and the turn's cache is
+ * kept for the next one ({@link SessionCache}).
  */
 @Component
 public class DecodeStep implements StepHandler {
+
+    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[\\w.-]{1,128}");
 
     private final LanguageModelEngine engine;
     private final Generator generator;
@@ -78,8 +84,8 @@ public class DecodeStep implements StepHandler {
         this.multimodal = multimodal;
     }
 
-    /** A generation request and the multimodal options it carries. */
-    private record Prepared(GenerationRequest request, MultimodalOptions options) {
+    /** A generation request, the multimodal options it carries and its conversation session (null = none). */
+    private record Prepared(GenerationRequest request, MultimodalOptions options, String session) {
     }
 
     @Override
@@ -105,8 +111,14 @@ public class DecodeStep implements StepHandler {
             .orElse(null);
         boolean batched = speculated == null && request.prefixStage() == PrefixStage.NONE
             && request.contrast() == LogitsContrast.NONE;
+        String session = prepared.session();
+        if (session != null && !batched) {
+            throw new InvalidInputException("session_id works with plain decoding only (no speculation, LLM-side pruning or "
+                + "DAMRO)");
+        }
         SequenceHandle handle = batched ? batching.submit(request,
-            new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled())), () -> deadlinePassed(input) || input.cancellation().isCancelled()) : null;
+            new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled()), session),
+            () -> deadlinePassed(input) || input.cancellation().isCancelled()) : null;
         Generation generation = speculated != null ? speculated.generation()
             : input.timings().inference(() -> batched ? await(handle, onText) : generator.generate(request, onText, input.cancellation()));
         if (generation.finishReason().equals("cancelled")) {
@@ -123,6 +135,9 @@ public class DecodeStep implements StepHandler {
         provenance.put("decode.speculation", spec.map(SpeculationOptions::proposer).orElse(SpeculationParams.NONE));
         provenance.put("decode.batched", Boolean.toString(batched));
         provenance.put("decode.prefix_cache_tokens", Integer.toString(handle == null ? 0 : handle.reusedTokens()));
+        if (session != null) {
+            provenance.put("decode.session", session);
+        }
         if (speculated != null) {
             SpeculationStats stats = speculated.stats();
             provenance.put("decode.speculation.acceptance", spec.get().acceptance().name());
@@ -158,11 +173,22 @@ public class DecodeStep implements StepHandler {
         if (ids.length > props.maxPromptTokens()) {
             throw new InvalidInputException("The prompt has " + ids.length + " tokens; the limit is " + props.maxPromptTokens());
         }
-        long bos = (long) engine.card().preprocessingNumber("bos_id", 1);
-        long[] withBos = new long[ids.length + 1];
-        withBos[0] = bos;
-        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        String session = params.get("session_id").map(String::trim).orElse(null);
+        if (session != null && !SESSION_ID.matcher(session).matches()) {
+            throw new InvalidInputException("session_id must be 1 to 128 letters, digits, '.', '_' or '-'");
+        }
+        Optional<SessionCache.Session> earlier = session == null ? Optional.empty() : batching.sessions().session(session);
+        if (earlier.isPresent() && prefix.length() > 0) {
+            throw new InvalidInputException("Session '" + session + "' continues its first turn's prefix; a later turn sends no "
+                + "vision_tokens or embedding");
+        }
+        long[] start = earlier.map(SessionCache.Session::tokens)
+            .orElse(new long[] {(long) engine.card().preprocessingNumber("bos_id", 1)});
+        prefix = earlier.map(SessionCache.Session::prefix).orElse(prefix);
+        long[] withBos = Arrays.copyOf(start, start.length + ids.length);
+        System.arraycopy(ids, 0, withBos, start.length, ids.length);
         int maxTokens = params.integer("max_tokens", props.defaultMaxTokens(), 1, props.maxTokensLimit());
+        PositionLimit.check(engine.card(), prefix, withBos.length, maxTokens);
         double temperature = params.number("temperature", 0.0, 0.0, 10.0);
         int topK = params.integer("top_k", 0, 0, engine.vocab());
         double topP = params.number("top_p", 1.0, Double.MIN_VALUE, 1.0);
@@ -172,7 +198,7 @@ public class DecodeStep implements StepHandler {
         List<String> stops = params.get("stop").map(s -> Arrays.asList(s.split("\\|"))).orElse(List.of());
         MultimodalOptions options = multimodal.parse(input, prefix);
         return new Prepared(new GenerationRequest(prefix, withBos, maxTokens, stops, sampler, penalty, options.prefixStage(),
-            options.contrast()), options);
+            options.contrast()), options, session);
     }
 
     private String promptText(StepInput input, StepParams params) {

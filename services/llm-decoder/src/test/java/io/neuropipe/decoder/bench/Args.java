@@ -1,12 +1,12 @@
 package io.neuropipe.decoder.bench;
 
 /** {@code key=value} benchmark arguments. */
-final class Args {
+public final class Args {
 
     private Args() {
     }
 
-    static String string(String[] args, String key, String fallback) {
+    public static String string(String[] args, String key, String fallback) {
         for (String a : args) {
             if (a.startsWith(key + "=")) {
                 return a.substring(key.length() + 1);
@@ -15,7 +15,7 @@ final class Args {
         return fallback;
     }
 
-    static int integer(String[] args, String key, int fallback) {
+    public static int integer(String[] args, String key, int fallback) {
         return Integer.parseInt(string(args, key, Integer.toString(fallback)));
     }
 }

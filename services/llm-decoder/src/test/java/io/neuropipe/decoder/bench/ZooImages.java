@@ -17,15 +17,15 @@ import tools.jackson.databind.json.JsonMapper;
  * Zoo images written by {@code services/token-pruner/src/test/python/heldout_images.py} ({@code images.u8} [n, 32, 32, 3] RGB
  * and {@code index.json} with captions and question/answer pairs), encoded to vision tokens by {@code image-encoder}.
  */
-final class ZooImages {
+public final class ZooImages {
 
-    record Image(float[] patchTokens, String caption, List<String[]> qa) {
+    public record Image(float[] patchTokens, String caption, List<String[]> qa) {
     }
 
     private ZooImages() {
     }
 
-    static List<Image> load(Path dir, ModelRepository models, int limit) throws IOException {
+    public static List<Image> load(Path dir, ModelRepository models, int limit) throws IOException {
         JsonNode stimuli = JsonMapper.builder().build().readTree(dir.resolve("index.json").toFile()).get("stimuli");
         byte[] pixels = Files.readAllBytes(dir.resolve("images.u8"));
         OnnxModel encoder = models.model("image-encoder");
@@ -50,7 +50,7 @@ final class ZooImages {
         return images;
     }
 
-    static long[] gridPositions() {
+    public static long[] gridPositions() {
         long[] positions = new long[256];
         for (int i = 0; i < 256; i++) {
             positions[i] = i;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +126,57 @@ class ContinuousBatchingTest {
         }
         assertThat(alone.stream().map(Generation::finishReason).distinct()).contains("length", "eos", "stop");
         assertThat(alone.stream().mapToInt(g -> g.tokens().size()).distinct().count()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void sequencesJoiningTogetherArePrefilledInOneCallAndGenerateWhatTheyWouldAlone() throws Exception {
+        Prefix image = zoo.visionPrefix(64, 7);
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Prefix prefix = i < 5 ? (i == 4 ? zoo.visionPrefix(60, 11) : image) : zoo.brainPrefix(100 + i);
+            String prompt = i % 2 == 0 ? "caption:" : ZooDecoder.PROMPTS.get(1 + i % 4);
+            requests.add(new GenerationRequest(prefix, zoo.promptIds(prompt), 6 + i, List.of(), new GreedySampler(), 1.0));
+        }
+        List<Generation> alone = new ArrayList<>();
+        for (GenerationRequest r : requests) {
+            alone.add(generator.generate(r, d -> { }));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (ContinuousBatchingEngine engine = engine(9, 64, Duration.ofSeconds(10))) {
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch submitted = new CountDownLatch(1);
+            Sampler endless = endless();
+            Sampler gate = logits -> {
+                entered.countDown();
+                try {
+                    submitted.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return endless.next(logits);
+            };
+            SequenceHandle blocker = engine.submit(new GenerationRequest(Prefix.none(), zoo.promptIds("caption:"), 256, List.of(),
+                gate, 1.0), SequenceOptions.none(), stop::get);
+            assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+            // the engine thread waits inside the blocker's sampler: all eight join before the same step
+            List<CompletableFuture<Streamed>> results = new ArrayList<>();
+            for (GenerationRequest r : requests) {
+                results.add(collect(engine.submit(r, SequenceOptions.none(), () -> false), pool, new AtomicInteger()));
+            }
+            submitted.countDown();
+            CompletableFuture<Generation> blocked = collect(blocker, pool, new AtomicInteger()).thenApply(Streamed::generation);
+            for (int i = 0; i < requests.size(); i++) {
+                Generation g = results.get(i).get(60, TimeUnit.SECONDS).generation();
+                assertThat(g.tokens()).as("tokens of request %d", i).isEqualTo(alone.get(i).tokens());
+                assertThat(g.text()).as("text of request %d", i).isEqualTo(alone.get(i).text());
+            }
+            assertThat(engine.peakPrefillBatch()).as("the five image prompts share one prefill call").isGreaterThanOrEqualTo(5);
+            stop.set(true);
+            assertThat(blocked.get(30, TimeUnit.SECONDS).finishReason()).isEqualTo("cancelled");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Never picks end-of-sequence, so a sequence runs to its token limit unless something stops it. */

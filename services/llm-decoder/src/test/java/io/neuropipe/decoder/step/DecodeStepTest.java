@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neuropipe.decoder.ZooDecoder;
 import io.neuropipe.decoder.config.DecoderProperties;
 import io.neuropipe.decoder.config.MultimodalProperties;
+import io.neuropipe.decoder.domain.Prefix;
 import io.neuropipe.decoder.engine.Generator;
 import io.neuropipe.decoder.kv.PrefixCache;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
@@ -77,6 +78,41 @@ class DecodeStepTest {
         StepOutput again = decode(Map.of("prompt", "question: how many shapes are there? answer:", "max_tokens", "6",
             "prefix_cache", "true"), 0, new CopyOnWriteArrayList<>());
         assertThat(Integer.parseInt(again.provenance().get("decode.prefix_cache_tokens"))).isPositive();
+    }
+
+    @Test
+    void aRequestThatCouldRunPastTheModelsPositionsIsInvalidInputNamingTheNumbers() {
+        StringBuilder longest = new StringBuilder("caption:");
+        while (zoo.promptIds(longest.toString()).length < 257) {
+            longest.append(" a");
+        }
+        String prompt = longest.toString();
+        assertThat(zoo.promptIds(prompt)).as("the longest prompt accepted, with <s>").hasSize(257);
+        assertThatThrownBy(() -> decode(Map.of("prompt", prompt, "max_tokens", "256"), 0, new CopyOnWriteArrayList<>()))
+            .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+            .hasMessageContaining("needs 513 positions (prefix 0 + prompt 257 tokens with <s> + max_tokens 256)")
+            .hasMessageContaining("model lm/1 has 512 (max_position_embeddings); set max_tokens to at most 255");
+
+        Prefix vision = new Prefix(new float[0], new long[0], 0, 256);
+        PositionLimit.check(zoo.engine().card(), vision, 6, 250);
+        assertThatThrownBy(() -> PositionLimit.check(zoo.engine().card(), vision, 6, 251))
+            .hasMessageContaining("prefix 256 + prompt 6 tokens with <s> + max_tokens 251");
+        assertThatThrownBy(() -> PositionLimit.check(zoo.engine().card(), vision, 300, 1)).hasMessageContaining("shorten the prompt");
+    }
+
+    @Test
+    void aSessionsSecondTurnContinuesTheConversationFromItsKeptCache() {
+        StepOutput first = decode(Map.of("prompt", "question: what colour is the circle? answer:", "max_tokens", "6",
+            "session_id", "chat-1"), 0, new CopyOnWriteArrayList<>());
+        assertThat(first.provenance()).containsEntry("decode.session", "chat-1").containsEntry("decode.prefix_cache_tokens", "0");
+        StepOutput second = decode(Map.of("prompt", "question: where is the star? answer:", "max_tokens", "6",
+            "session_id", "chat-1"), 0, new CopyOnWriteArrayList<>());
+        assertThat(Integer.parseInt(second.provenance().get("decode.prefix_cache_tokens")))
+            .as("the first turn's prompt and answer come from the session").isGreaterThan(zoo.promptIds(
+                "question: what colour is the circle? answer:").length);
+        assertThatThrownBy(() -> decode(Map.of("prompt", "caption:", "session_id", "no spaces"), 0, new CopyOnWriteArrayList<>()))
+            .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+            .hasMessageContaining("session_id");
     }
 
     @Test
