@@ -76,11 +76,21 @@ public class GalleryService {
 
     /** Top-k of {@code query} in {@code gallery} (null/blank = the default gallery); k is checked against max-k. */
     public SearchResult search(String gallery, float[] query, int k) {
+        GalleryIndex index = index(gallery, k);
+        return new SearchResult(index.gallery(), index.version(), index.topK(query, k));
+    }
+
+    /** Top-k of each of {@code count} queries, row-major [count, dim], in one pass over {@code gallery}; as {@link #search}. */
+    public BatchSearchResult searchAll(String gallery, float[] queries, int count, int k) {
+        GalleryIndex index = index(gallery, k);
+        return new BatchSearchResult(index.gallery(), index.version(), index.topK(queries, count, k));
+    }
+
+    private GalleryIndex index(String gallery, int k) {
         if (k < 1 || k > props.maxK()) {
             throw new InvalidInputException("k=" + k + " is outside [1, " + props.maxK() + "]");
         }
-        GalleryIndex index = indexes.get(gallery == null || gallery.isBlank() ? props.defaultGallery() : gallery);
-        return new SearchResult(index.gallery(), index.version(), index.topK(query, k));
+        return indexes.get(gallery == null || gallery.isBlank() ? props.defaultGallery() : gallery);
     }
 
     private void checkCount(int n) {
@@ -91,5 +101,9 @@ public class GalleryService {
 
     /** Hits of one search and the gallery snapshot they came from. */
     public record SearchResult(String gallery, long version, List<RetrievalHit> hits) {
+    }
+
+    /** Hits of a batch of searches (one list per query, in query order) and the gallery snapshot they came from. */
+    public record BatchSearchResult(String gallery, long version, List<List<RetrievalHit>> hits) {
     }
 }

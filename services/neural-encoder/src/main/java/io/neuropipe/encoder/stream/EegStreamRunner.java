@@ -7,23 +7,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.neuropipe.encoder.config.EncoderProperties;
 import io.neuropipe.encoder.config.StreamProperties;
 import io.neuropipe.proto.v1.EegChunk;
 import io.neuropipe.proto.v1.EegStreamNotice;
 import io.neuropipe.proto.v1.EegWindowDecoded;
 import io.neuropipe.runtime.step.StepException;
-import io.neuropipe.runtime.step.TransientStepException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,7 +45,8 @@ import org.springframework.stereotype.Component;
  * committed offset of a partition is the oldest chunk a session still needs, with every session's
  * {@link SessionCheckpoint} in the offset's metadata. A restarted (or newly assigned) instance
  * re-reads from there and rebuilds exactly the buffers it had, so windows are neither lost nor
- * repeated. Windows of one poll are decoded concurrently so the encoder batches them.
+ * repeated. The windows of one poll are decoded together on the consumer's thread: one encoder call
+ * and one retrieval pass per gallery for all of them ({@link WindowDecoder#decodeAll}).
  */
 @Component
 public class EegStreamRunner implements SmartLifecycle {
@@ -65,13 +60,14 @@ public class EegStreamRunner implements SmartLifecycle {
     private final Map<TopicPartition, PartitionWindows> partitions = new HashMap<>();
     private final Timer latency;
     private final Counter duplicates;
-    private final ExecutorService decodePool;
+    private final Timer windowing;
+    private final Timer decoding;
+    private final Timer committing;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public EegStreamRunner(StreamProperties props, WindowDecoder decoder, EncoderProperties encoder,
-                           @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry registry) {
+    public EegStreamRunner(StreamProperties props, WindowDecoder decoder, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry registry) {
         this.props = props;
         this.decoder = decoder;
         this.bootstrapServers = bootstrapServers;
@@ -81,11 +77,13 @@ public class EegStreamRunner implements SmartLifecycle {
             .publishPercentiles(0.5, 0.95, 0.99).register(registry);
         this.duplicates = Counter.builder("neuropipe.stream.chunks.ignored")
             .description("Chunks ignored because their sequence number was already handled").register(registry);
-        this.decodePool = Executors.newFixedThreadPool(encoder.maxBatchSize(), r -> {
-            Thread t = new Thread(r, "eeg-window-decode");
-            t.setDaemon(true);
-            return t;
-        });
+        this.windowing = stageTimer(registry, "window", "Parsing and checking one poll's chunks and cutting their windows");
+        this.decoding = stageTimer(registry, "decode", "Decoding one poll's windows (pre-processing, encoder, retrieval)");
+        this.committing = stageTimer(registry, "commit", "Sending one poll's offsets and committing its transaction");
+    }
+
+    private static Timer stageTimer(MeterRegistry registry, String stage, String description) {
+        return Timer.builder("neuropipe.stream.poll.stage").tag("stage", stage).description(description).register(registry);
     }
 
     @Override
@@ -157,17 +155,25 @@ public class EegStreamRunner implements SmartLifecycle {
                 pw.advance(r.offset());
             }
         }
-        List<CompletableFuture<EegWindowDecoded>> decoded = new ArrayList<>(windows.size());
-        for (EegWindow w : windows) {
-            decoded.add(CompletableFuture.supplyAsync(() -> decoder.decode(w), decodePool));
+        long cut = System.nanoTime();
+        windowing.record(cut - now, TimeUnit.NANOSECONDS);
+        List<WindowDecoder.Decoded> decoded;
+        try {
+            decoded = windows.isEmpty() ? List.of() : decoder.decodeAll(windows);
+        } catch (RuntimeException e) {
+            log.warn("EEG stream windows could not be decoded; rewinding to the committed state: {}", e.getMessage());
+            rewind(c, c.assignment());
+            return;
         }
+        long sending = System.nanoTime();
+        decoding.record(sending - cut, TimeUnit.NANOSECONDS);
         producer.beginTransaction();
         try {
             for (EegStreamNotice n : notices) {
                 producer.send(new ProducerRecord<>(props.noticesTopic(), n.getSessionId(), n.toByteArray()));
             }
-            for (int i = 0; i < windows.size(); i++) {
-                send(producer, windows.get(i), decoded.get(i));
+            for (WindowDecoder.Decoded d : decoded) {
+                send(producer, d);
             }
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition tp : records.partitions()) {
@@ -178,6 +184,7 @@ public class EegStreamRunner implements SmartLifecycle {
             }
             producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
             producer.commitTransaction();
+            committing.record(System.nanoTime() - sending, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             log.warn("EEG stream transaction failed; rewinding to the committed state: {}", e.getMessage());
             producer.abortTransaction();
@@ -216,21 +223,18 @@ public class EegStreamRunner implements SmartLifecycle {
         }
     }
 
-    private void send(KafkaProducer<String, byte[]> producer, EegWindow w, CompletableFuture<EegWindowDecoded> future) {
-        try {
-            EegWindowDecoded d = future.join();
-            long us = (System.nanoTime() - w.receivedNanos()) / 1000;
-            latency.record(us, TimeUnit.MICROSECONDS);
-            producer.send(new ProducerRecord<>(props.outputTopic(), w.sessionId(), d.toBuilder().setLatencyUs(us).build().toByteArray()));
-        } catch (CompletionException e) {
-            if (!(e.getCause() instanceof StepException failure) || failure instanceof TransientStepException) {
-                throw e; // retried: the transaction aborts and the windows are rebuilt from the committed state
-            }
+    private void send(KafkaProducer<String, byte[]> producer, WindowDecoder.Decoded d) {
+        EegWindow w = d.window();
+        if (d.failure() != null) {
             EegStreamNotice n = EegStreamNotice.newBuilder().setSessionId(w.sessionId()).setKind(EegStreamNotice.Kind.WINDOW_FAILED)
-                .setSequence(w.lastSequence()).setMessage("Window " + w.windowIndex() + " could not be decoded: " + failure.getMessage())
+                .setSequence(w.lastSequence()).setMessage("Window " + w.windowIndex() + " could not be decoded: " + d.failure())
                 .setEmittedEpochMs(System.currentTimeMillis()).build();
             producer.send(new ProducerRecord<>(props.noticesTopic(), n.getSessionId(), n.toByteArray()));
+            return;
         }
+        long us = (System.nanoTime() - w.receivedNanos()) / 1000;
+        latency.record(us, TimeUnit.MICROSECONDS);
+        producer.send(new ProducerRecord<>(props.outputTopic(), w.sessionId(), d.result().toBuilder().setLatencyUs(us).build().toByteArray()));
     }
 
     /** Rebuilds the state of {@code tps} from their committed offsets and window checkpoints. */
@@ -291,12 +295,6 @@ public class EegStreamRunner implements SmartLifecycle {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         return p;
-    }
-
-    /** Stops the decode threads when the application closes. */
-    @jakarta.annotation.PreDestroy
-    void shutdownPool() {
-        decodePool.shutdownNow();
     }
 
 }

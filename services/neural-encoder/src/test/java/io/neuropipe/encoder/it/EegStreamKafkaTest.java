@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.neuropipe.encoder.config.EncoderProperties;
 import io.neuropipe.encoder.config.StreamProperties;
 import io.neuropipe.encoder.domain.EegTrial;
 import io.neuropipe.encoder.engine.EegEncoders;
@@ -58,8 +57,6 @@ class EegStreamKafkaTest extends EncoderAppTest {
     WindowDecoder decoder;
     @Autowired
     StreamProperties streamProps;
-    @Autowired
-    EncoderProperties encoderProps;
 
     @BeforeAll
     static void load() throws Exception {
@@ -210,7 +207,7 @@ class EegStreamKafkaTest extends EncoderAppTest {
             send(session, range(0, 17)); // 425 samples -> windows at 0, 125; chunks 10..16 stay buffered
             List<EegWindowDecoded> before = windows(out, session, 2);
             runner.stop();
-            EegStreamRunner second = new EegStreamRunner(streamProps, decoder, encoderProps, bootstrap(), new SimpleMeterRegistry());
+            EegStreamRunner second = new EegStreamRunner(streamProps, decoder, bootstrap(), new SimpleMeterRegistry());
             try {
                 send(session, range(17, 40));
                 second.start();
