@@ -1,5 +1,7 @@
 package io.neuropipe.encoder.stream;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -52,6 +54,7 @@ import org.springframework.stereotype.Component;
 public class EegStreamRunner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EegStreamRunner.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final StreamProperties props;
     private final WindowDecoder decoder;
@@ -63,6 +66,7 @@ public class EegStreamRunner implements SmartLifecycle {
     private final Timer windowing;
     private final Timer decoding;
     private final Timer committing;
+    private final Timer pollCpu;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -79,7 +83,10 @@ public class EegStreamRunner implements SmartLifecycle {
             .description("Chunks ignored because their sequence number was already handled").register(registry);
         this.windowing = stageTimer(registry, "window", "Parsing and checking one poll's chunks and cutting their windows");
         this.decoding = stageTimer(registry, "decode", "Decoding one poll's windows (pre-processing, encoder, retrieval)");
-        this.committing = stageTimer(registry, "commit", "Sending one poll's offsets and committing its transaction");
+        this.committing = stageTimer(registry, "commit", "Sending one poll's records and offsets and committing its transaction");
+        this.pollCpu = Timer.builder("neuropipe.stream.poll.cpu")
+            .description("CPU time the stream thread spent on one poll's records (all stages; the encoder runs on this thread)")
+            .register(registry);
     }
 
     private static Timer stageTimer(MeterRegistry registry, String stage, String description) {
@@ -146,6 +153,7 @@ public class EegStreamRunner implements SmartLifecycle {
 
     private void handle(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer, ConsumerRecords<String, byte[]> records) {
         long now = System.nanoTime();
+        long cpu = THREADS.getCurrentThreadCpuTime();
         List<EegWindow> windows = new ArrayList<>();
         List<EegStreamNotice> notices = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
@@ -185,6 +193,7 @@ public class EegStreamRunner implements SmartLifecycle {
             producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
             producer.commitTransaction();
             committing.record(System.nanoTime() - sending, TimeUnit.NANOSECONDS);
+            pollCpu.record(THREADS.getCurrentThreadCpuTime() - cpu, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             log.warn("EEG stream transaction failed; rewinding to the committed state: {}", e.getMessage());
             producer.abortTransaction();

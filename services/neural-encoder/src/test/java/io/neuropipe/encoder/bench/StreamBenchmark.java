@@ -129,13 +129,15 @@ public final class StreamBenchmark {
     }
 
     /** The runner's per-poll stage timers and the JVM's CPU time (service, broker and this client together). */
-    private record Stages(long polls, double windowMs, double decodeMs, double commitMs, long cpuNanos, double load) {
+    private record Stages(long polls, double windowMs, double decodeMs, double commitMs, double streamCpuMs, long cpuNanos,
+                          double load) {
 
         static Stages of(MeterRegistry registry) {
             Timer w = stage(registry, "window");
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             return new Stages(w.count(), w.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), ms(registry, "decode"),
-                ms(registry, "commit"), os.getProcessCpuTime(), os.getSystemLoadAverage());
+                ms(registry, "commit"), registry.get("neuropipe.stream.poll.cpu").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS),
+                os.getProcessCpuTime(), os.getSystemLoadAverage());
         }
 
         private static Timer stage(MeterRegistry registry, String name) {
@@ -148,10 +150,12 @@ public final class StreamBenchmark {
 
         String since(Stages b, int windows) {
             long n = Math.max(1, polls - b.polls);
+            int w = Math.max(1, windows);
             return String.format("polls %d (%.1f windows each); per poll: window %.2f ms, decode %.2f ms, commit %.2f ms; "
-                    + "JVM CPU per window %.2f ms (service + embedded broker + bench client); load average %.1f -> %.1f",
+                    + "CPU per window: stream thread %.2f ms, whole JVM %.2f ms (service + embedded broker + bench client); "
+                    + "load average %.1f -> %.1f",
                 polls - b.polls, windows / (double) n, (windowMs - b.windowMs) / n, (decodeMs - b.decodeMs) / n,
-                (commitMs - b.commitMs) / n, (cpuNanos - b.cpuNanos) / 1e6 / Math.max(1, windows), b.load, load);
+                (commitMs - b.commitMs) / n, (streamCpuMs - b.streamCpuMs) / w, (cpuNanos - b.cpuNanos) / 1e6 / w, b.load, load);
         }
     }
 
