@@ -71,7 +71,8 @@ public class EegStreamRunner implements SmartLifecycle {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public EegStreamRunner(StreamProperties props, WindowDecoder decoder, @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry registry) {
+    public EegStreamRunner(StreamProperties props, WindowDecoder decoder,
+                           @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry registry) {
         this.props = props;
         this.decoder = decoder;
         this.bootstrapServers = bootstrapServers;
@@ -85,7 +86,8 @@ public class EegStreamRunner implements SmartLifecycle {
         this.decoding = stageTimer(registry, "decode", "Decoding one poll's windows (pre-processing, encoder, retrieval)");
         this.committing = stageTimer(registry, "commit", "Sending one poll's records and offsets and committing its transaction");
         this.pollCpu = Timer.builder("neuropipe.stream.poll.cpu")
-            .description("CPU time the stream thread spent on one poll's records (all stages; the encoder runs on this thread)")
+            .description("CPU time the stream thread spent on one poll's records, all stages "
+                + "(the encoder's included when ONNX Runtime runs on the caller, intra-op-threads=1)")
             .register(registry);
     }
 
