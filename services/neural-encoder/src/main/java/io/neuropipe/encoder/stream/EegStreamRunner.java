@@ -9,6 +9,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -21,6 +25,7 @@ import io.neuropipe.proto.v1.EegStreamNotice;
 import io.neuropipe.proto.v1.EegWindowDecoded;
 import io.neuropipe.runtime.step.StepException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -48,7 +53,9 @@ import org.springframework.stereotype.Component;
  * {@link SessionCheckpoint} in the offset's metadata. A restarted (or newly assigned) instance
  * re-reads from there and rebuilds exactly the buffers it had, so windows are neither lost nor
  * repeated. The windows of one poll are decoded together on the consumer's thread: one encoder call
- * and one retrieval pass per gallery for all of them ({@link WindowDecoder#decodeAll}).
+ * and one retrieval pass per gallery for all of them ({@link WindowDecoder#decodeAll}). A poll's
+ * transaction commits on a second thread while the next poll is cut and decoded; the next
+ * transaction begins only once it has committed, and a failed commit rewinds both polls.
  */
 @Component
 public class EegStreamRunner implements SmartLifecycle {
@@ -70,6 +77,10 @@ public class EegStreamRunner implements SmartLifecycle {
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
+    // the stream thread's; the previous poll's transaction commits on `committer` while the next poll is decoded
+    private KafkaProducer<String, byte[]> producer;
+    private ExecutorService committer;
+    private Future<?> pendingCommit;
 
     public EegStreamRunner(StreamProperties props, WindowDecoder decoder,
                            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry registry) {
@@ -84,7 +95,8 @@ public class EegStreamRunner implements SmartLifecycle {
             .description("Chunks ignored because their sequence number was already handled").register(registry);
         this.windowing = stageTimer(registry, "window", "Parsing and checking one poll's chunks and cutting their windows");
         this.decoding = stageTimer(registry, "decode", "Decoding one poll's windows (pre-processing, encoder, retrieval)");
-        this.committing = stageTimer(registry, "commit", "Sending one poll's records and offsets and committing its transaction");
+        this.committing = stageTimer(registry, "commit",
+            "Sending one poll's offsets and committing its transaction (overlaps the next poll's decoding)");
         this.pollCpu = Timer.builder("neuropipe.stream.poll.cpu")
             .description("CPU time the stream thread spent on one poll's records, all stages "
                 + "(the encoder's included when ONNX Runtime runs on the caller, intra-op-threads=1)")
@@ -132,16 +144,26 @@ public class EegStreamRunner implements SmartLifecycle {
     }
 
     private void run() {
+        committer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "eeg-stream-commit");
+            t.setDaemon(true);
+            return t;
+        });
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer())) {
+             KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer())) {
             consumer = c;
-            producer.initTransactions();
+            producer = p;
+            p.initTransactions();
             c.subscribe(List.of(props.inputTopic()), new Rebalance(c));
-            while (running) {
-                ConsumerRecords<String, byte[]> records = c.poll(props.pollTimeout());
-                if (!records.isEmpty()) {
-                    handle(c, producer, records);
+            try {
+                while (running) {
+                    ConsumerRecords<String, byte[]> records = c.poll(props.pollTimeout());
+                    if (!records.isEmpty()) {
+                        handle(c, p, records);
+                    }
                 }
+            } finally {
+                awaitCommit();
             }
         } catch (WakeupException e) {
             // stop() woke the consumer up
@@ -149,8 +171,33 @@ public class EegStreamRunner implements SmartLifecycle {
             log.error("EEG stream consumer stopped", e);
         } finally {
             consumer = null;
+            producer = null;
+            committer.shutdownNow();
             partitions.clear();
         }
+    }
+
+    /**
+     * Waits for the previous poll's transaction to commit; when it failed, aborts it and returns
+     * false (the caller rebuilds its state from the committed offsets, which that poll never moved).
+     */
+    private boolean awaitCommit() {
+        Future<?> pending = pendingCommit;
+        pendingCommit = null;
+        if (pending == null) {
+            return true;
+        }
+        try {
+            pending.get();
+            return true;
+        } catch (ExecutionException e) {
+            log.warn("EEG stream transaction failed; rewinding to the committed state: {}", e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("Interrupted while the EEG stream transaction committed; rewinding to the committed state");
+        }
+        producer.abortTransaction();
+        return false;
     }
 
     private void handle(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer, ConsumerRecords<String, byte[]> records) {
@@ -175,8 +222,11 @@ public class EegStreamRunner implements SmartLifecycle {
             rewind(c, c.assignment());
             return;
         }
-        long sending = System.nanoTime();
-        decoding.record(sending - cut, TimeUnit.NANOSECONDS);
+        decoding.record(System.nanoTime() - cut, TimeUnit.NANOSECONDS);
+        if (!awaitCommit()) {
+            rewind(c, c.assignment()); // this poll's records are re-read after the failed one's
+            return;
+        }
         producer.beginTransaction();
         try {
             for (EegStreamNotice n : notices) {
@@ -192,9 +242,13 @@ public class EegStreamRunner implements SmartLifecycle {
                     offsets.put(tp, new OffsetAndMetadata(pw.commitOffset(), pw.checkpoint(now)));
                 }
             }
-            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
-            producer.commitTransaction();
-            committing.record(System.nanoTime() - sending, TimeUnit.NANOSECONDS);
+            ConsumerGroupMetadata group = c.groupMetadata();
+            pendingCommit = committer.submit(() -> {
+                long started = System.nanoTime();
+                producer.sendOffsetsToTransaction(offsets, group);
+                producer.commitTransaction();
+                committing.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            });
             pollCpu.record(THREADS.getCurrentThreadCpuTime() - cpu, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             log.warn("EEG stream transaction failed; rewinding to the committed state: {}", e.getMessage());
@@ -250,6 +304,7 @@ public class EegStreamRunner implements SmartLifecycle {
 
     /** Rebuilds the state of {@code tps} from their committed offsets and window checkpoints. */
     private void rewind(KafkaConsumer<String, byte[]> c, Collection<TopicPartition> tps) {
+        awaitCommit(); // the committed offsets read below must include every transaction already sent
         if (tps.isEmpty()) {
             return;
         }
@@ -283,6 +338,7 @@ public class EegStreamRunner implements SmartLifecycle {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            awaitCommit();
             revoked.forEach(partitions::remove);
         }
     }
