@@ -23,6 +23,8 @@ public class EegEncoderEngine implements AutoCloseable {
     private final ModelRepository models;
     private final String modelName;
     private final DynamicBatcher<EegTrial, float[]> batcher;
+    /** Each calling thread's model input buffer (the batcher's worker, a stream runner), grown to its largest batch. */
+    private final ThreadLocal<FloatBuffer> inputs = new ThreadLocal<>();
 
     public EegEncoderEngine(ModelRepository models, String modelName, EncoderProperties props, MeterRegistry registry) {
         this.models = models;
@@ -54,11 +56,24 @@ public class EegEncoderEngine implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The embeddings of {@code trials} computed on the calling thread, as model calls of at most
+     * the batcher's max batch size each, without waiting for other requests to share them: for a
+     * caller that already holds a whole batch (a stream poll's windows).
+     */
+    public List<float[]> encodeInline(List<EegTrial> trials) {
+        List<float[]> out = new ArrayList<>(trials.size());
+        for (int from = 0; from < trials.size(); from += batcher.maxBatchSize()) {
+            out.addAll(encodeBatch(trials.subList(from, Math.min(trials.size(), from + batcher.maxBatchSize()))));
+        }
+        return out;
+    }
+
     List<float[]> encodeBatch(List<EegTrial> trials) {
         OnnxModel model = models.model(modelName);
         int n = trials.size();
         int perTrial = trials.get(0).samples().length;
-        FloatBuffer eeg = ByteBuffer.allocateDirect(n * perTrial * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer eeg = inputBuffer(n * perTrial);
         long[] subjects = new long[n];
         for (int i = 0; i < n; i++) {
             eeg.put(trials.get(i).samples());
@@ -82,6 +97,16 @@ public class EegEncoderEngine implements AutoCloseable {
             }
             return result;
         }
+    }
+
+    private FloatBuffer inputBuffer(int floats) {
+        FloatBuffer b = inputs.get();
+        if (b == null || b.capacity() < floats) {
+            b = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            inputs.set(b);
+        }
+        b.clear();
+        return b.limit(floats);
     }
 
     @Override

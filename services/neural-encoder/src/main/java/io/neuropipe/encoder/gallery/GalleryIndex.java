@@ -66,53 +66,84 @@ public final class GalleryIndex {
             throw new InvalidInputException(ErrorCode.SHAPE_MISMATCH, "Embedding has " + query.length
                 + " values but gallery '" + gallery + "' holds " + dim + "-d embeddings");
         }
+        return topK(query, 1, k).get(0);
+    }
+
+    /**
+     * {@link #topK(float[], int)} for each of {@code count} queries, row-major [count, dim] in
+     * {@code queries}, in one pass over the gallery (each entry is read once for all queries, so a
+     * batch costs about one query's memory traffic). One hit list per query, in query order.
+     */
+    public List<List<RetrievalHit>> topK(float[] queries, int count, int k) {
+        if (count < 1 || (long) count * dim != queries.length) {
+            throw new InvalidInputException(ErrorCode.SHAPE_MISMATCH, "Embeddings hold " + queries.length + " values, which is not "
+                + count + " x " + dim + " (gallery '" + gallery + "' holds " + dim + "-d embeddings)");
+        }
         if (k < 1) {
             throw new InvalidInputException("k must be at least 1, got " + k);
         }
+        float[] inverseNorms = new float[count];
+        for (int q = 0; q < count; q++) {
+            inverseNorms[q] = inverseNorm(queries, q * dim, count > 1 ? " (row " + q + ")" : "");
+        }
+        int n = Math.min(k, ids.length);
+        int[][] heapRows = new int[count][n];
+        float[][] heapScores = new float[count][n];
+        int filled = 0;
+        for (int row = 0, off = 0; row < ids.length; row++, off += dim) {
+            for (int q = 0; q < count; q++) {
+                float dot = dot(vectors, off, queries, q * dim, dim);
+                int[] rows = heapRows[q];
+                float[] scores = heapScores[q];
+                if (filled < n) {
+                    rows[filled] = row;
+                    scores[filled] = dot;
+                    siftUp(rows, scores, filled);
+                } else if (n > 0 && dot > scores[0]) {
+                    rows[0] = row;
+                    scores[0] = dot;
+                    siftDown(rows, scores, n);
+                }
+            }
+            filled = Math.min(n, filled + 1);
+        }
+        List<List<RetrievalHit>> out = new ArrayList<>(count);
+        for (int q = 0; q < count; q++) {
+            out.add(drain(heapRows[q], heapScores[q], filled, inverseNorms[q]));
+        }
+        return out;
+    }
+
+    private float inverseNorm(float[] queries, int off, String which) {
         double norm = 0;
-        for (float v : query) {
+        for (int j = off; j < off + dim; j++) {
+            float v = queries[j];
             if (!Float.isFinite(v)) {
-                throw new InvalidInputException("Embedding contains non-finite values (NaN or Inf)");
+                throw new InvalidInputException("Embedding" + which + " contains non-finite values (NaN or Inf)");
             }
             norm += (double) v * v;
         }
         if (norm == 0) {
-            throw new InvalidInputException("Embedding is all zeros; cosine similarity is undefined");
+            throw new InvalidInputException("Embedding" + which + " is all zeros; cosine similarity is undefined");
         }
-        float inv = (float) (1.0 / Math.sqrt(norm));
-        int n = Math.min(k, ids.length);
-        int[] heapRows = new int[n];
-        float[] heapScores = new float[n];
-        int filled = 0;
-        for (int row = 0, off = 0; row < ids.length; row++, off += dim) {
-            float dot = dot(vectors, off, query, dim);
-            if (filled < n) {
-                heapRows[filled] = row;
-                heapScores[filled] = dot;
-                siftUp(heapRows, heapScores, filled++);
-            } else if (n > 0 && dot > heapScores[0]) {
-                heapRows[0] = row;
-                heapScores[0] = dot;
-                siftDown(heapRows, heapScores, n);
-            }
-        }
-        List<RetrievalHit> hits = new ArrayList<>(filled);
-        for (int size = filled; size > 0; size--) {
-            hits.add(null);
-        }
+        return (float) (1.0 / Math.sqrt(norm));
+    }
+
+    /** Empties a min-heap of {@code filled} entries into hits, best first. */
+    private List<RetrievalHit> drain(int[] heapRows, float[] heapScores, int filled, float inverseNorm) {
+        RetrievalHit[] hits = new RetrievalHit[filled];
         for (int size = filled; size > 0; size--) {
             int row = heapRows[0];
-            float score = heapScores[0];
-            hits.set(size - 1, new RetrievalHit(size, ids[row], labels[row], Math.min(1f, score * inv)));
+            hits[size - 1] = new RetrievalHit(size, ids[row], labels[row], Math.min(1f, heapScores[0] * inverseNorm));
             heapRows[0] = heapRows[size - 1];
             heapScores[0] = heapScores[size - 1];
             siftDown(heapRows, heapScores, size - 1);
         }
-        return hits;
+        return List.of(hits);
     }
 
     /** Eight independent partial sums, so the JIT can overlap the multiply-adds instead of chaining them. */
-    private static float dot(float[] v, int off, float[] q, int dim) {
+    private static float dot(float[] v, int off, float[] q, int qOff, int dim) {
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
@@ -123,17 +154,17 @@ public final class GalleryIndex {
         float s7 = 0f;
         int j = 0;
         for (; j + 8 <= dim; j += 8) {
-            s0 += v[off + j] * q[j];
-            s1 += v[off + j + 1] * q[j + 1];
-            s2 += v[off + j + 2] * q[j + 2];
-            s3 += v[off + j + 3] * q[j + 3];
-            s4 += v[off + j + 4] * q[j + 4];
-            s5 += v[off + j + 5] * q[j + 5];
-            s6 += v[off + j + 6] * q[j + 6];
-            s7 += v[off + j + 7] * q[j + 7];
+            s0 += v[off + j] * q[qOff + j];
+            s1 += v[off + j + 1] * q[qOff + j + 1];
+            s2 += v[off + j + 2] * q[qOff + j + 2];
+            s3 += v[off + j + 3] * q[qOff + j + 3];
+            s4 += v[off + j + 4] * q[qOff + j + 4];
+            s5 += v[off + j + 5] * q[qOff + j + 5];
+            s6 += v[off + j + 6] * q[qOff + j + 6];
+            s7 += v[off + j + 7] * q[qOff + j + 7];
         }
         for (; j < dim; j++) {
-            s0 += v[off + j] * q[j];
+            s0 += v[off + j] * q[qOff + j];
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }

@@ -90,10 +90,7 @@ public class GalleryService {
      * k is checked against max-k.
      */
     public SearchResult search(String tenant, String gallery, float[] query, int k) {
-        if (k < 1 || k > props.maxK()) {
-            throw new InvalidInputException("k=" + k + " is outside [1, " + props.maxK() + "]");
-        }
-        GalleryRef ref = store.resolve(tenant, gallery == null || gallery.isBlank() ? props.defaultGallery() : gallery);
+        GalleryRef ref = resolve(tenant, gallery, k);
         GalleryIndex index = indexes.get(ref);
         return new SearchResult(index.gallery(), index.version(), index.topK(query, k), ref.id());
     }
@@ -101,6 +98,28 @@ public class GalleryService {
     /** {@link #search(String, String, float[], int)} as the default tenant (EEG streams carry no tenant). */
     public SearchResult search(String gallery, float[] query, int k) {
         return search(tenants.defaultTenant(), gallery, query, k);
+    }
+
+    /**
+     * Top-k of each of {@code count} queries, row-major [count, dim], in one pass over {@code tenant}'s or the shared
+     * {@code gallery}; as {@link #search(String, String, float[], int)}.
+     */
+    public BatchSearchResult searchAll(String tenant, String gallery, float[] queries, int count, int k) {
+        GalleryRef ref = resolve(tenant, gallery, k);
+        GalleryIndex index = indexes.get(ref);
+        return new BatchSearchResult(index.gallery(), index.version(), index.topK(queries, count, k), ref.id());
+    }
+
+    /** {@link #searchAll(String, String, float[], int, int)} as the default tenant (EEG streams carry no tenant). */
+    public BatchSearchResult searchAll(String gallery, float[] queries, int count, int k) {
+        return searchAll(tenants.defaultTenant(), gallery, queries, count, k);
+    }
+
+    private GalleryRef resolve(String tenant, String gallery, int k) {
+        if (k < 1 || k > props.maxK()) {
+            throw new InvalidInputException("k=" + k + " is outside [1, " + props.maxK() + "]");
+        }
+        return store.resolve(tenant, gallery == null || gallery.isBlank() ? props.defaultGallery() : gallery);
     }
 
     private void checkCount(int n) {
@@ -111,5 +130,9 @@ public class GalleryService {
 
     /** Hits of one search and the gallery snapshot they came from ({@code galleryId}: its key, for thumbnails). */
     public record SearchResult(String gallery, long version, List<RetrievalHit> hits, long galleryId) {
+    }
+
+    /** Hits of a batch of searches (one list per query, in query order) and the gallery snapshot they came from. */
+    public record BatchSearchResult(String gallery, long version, List<List<RetrievalHit>> hits, long galleryId) {
     }
 }

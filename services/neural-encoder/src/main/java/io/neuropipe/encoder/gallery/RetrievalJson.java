@@ -24,24 +24,48 @@ public final class RetrievalJson {
     }
 
     public static Map<String, Object> toMap(GalleryService.SearchResult result) {
-        List<Map<String, Object>> hits = new ArrayList<>();
-        for (RetrievalHit h : result.hits()) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("gallery", result.gallery());
+        out.put("version", result.version());
+        out.put("hits", hits(result.gallery(), result.hits()));
+        return out;
+    }
+
+    /** A batch: gallery, version and {@code rows}, one {@code {row, hits}} per query in query order. */
+    public static Map<String, Object> toMap(GalleryService.BatchSearchResult result) {
+        List<Map<String, Object>> rows = new ArrayList<>(result.hits().size());
+        for (int i = 0; i < result.hits().size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("row", i);
+            row.put("hits", hits(result.gallery(), result.hits().get(i)));
+            rows.add(row);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("gallery", result.gallery());
+        out.put("version", result.version());
+        out.put("rows", rows);
+        return out;
+    }
+
+    private static List<Map<String, Object>> hits(String gallery, List<RetrievalHit> found) {
+        List<Map<String, Object>> hits = new ArrayList<>(found.size());
+        for (RetrievalHit h : found) {
             Map<String, Object> hit = new LinkedHashMap<>();
             hit.put("rank", h.rank());
             hit.put("id", h.entryId());
             hit.put("label", h.label());
             hit.put("score", h.score());
-            hit.put("thumbnail", thumbnailPath(result.gallery(), h.entryId()));
+            hit.put("thumbnail", thumbnailPath(gallery, h.entryId()));
             hits.add(hit);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("gallery", result.gallery());
-        out.put("version", result.version());
-        out.put("hits", hits);
-        return out;
+        return hits;
     }
 
     public static String toJson(GalleryService.SearchResult result) {
+        return JSON.writeValueAsString(toMap(result));
+    }
+
+    public static String toJson(GalleryService.BatchSearchResult result) {
         return JSON.writeValueAsString(toMap(result));
     }
 }

@@ -23,11 +23,13 @@ import io.neuropipe.runtime.tensor.Tensors;
 import org.springframework.stereotype.Component;
 
 /**
- * Step {@code retrieve}: artifact {@code embedding} (from {@code encode}) + params {@code gallery}
- * (default: the zoo gallery) and {@code k} -> artifact {@code retrieval} (JSON text: hits with
- * rank, id, label, cosine score and thumbnail path), {@code retrieved} (the best hit's thumbnail,
- * PNG) and {@code retrieval_scores} (FP32 [hits]). The gallery is the job tenant's own of that
- * name, else the shared one; another tenant's is never found.
+ * Step {@code retrieve}: artifact {@code embedding} (from {@code encode}; one [dim] or [1, dim], or
+ * a batch [n, dim] such as an EDF recording's epochs) + params {@code gallery} (default: the zoo
+ * gallery) and {@code k} -> artifact {@code retrieval} (JSON text: hits with rank, id, label, cosine
+ * score and thumbnail path; for a batch one {@code {row, hits}} per row under {@code rows}),
+ * {@code retrieved} (the best hit's thumbnail, PNG; for a batch the best over all rows, its row in the
+ * metadata) and {@code retrieval_scores} (FP32 [hits], for a batch [n, hits]).
+ * The gallery is the job tenant's own of that name, else the shared one; another tenant's is never found.
  */
 @Component
 public class RetrieveStep implements StepHandler {
@@ -53,42 +55,92 @@ public class RetrieveStep implements StepHandler {
     public StepOutput handle(StepInput input) {
         String gallery = input.params().string("gallery", props.defaultGallery());
         int k = input.params().integer("k", props.defaultK(), 1, props.maxK());
-        float[] query = input.timings().preprocess(() -> embedding(input.requireTensor("embedding")));
+        Tensor embedding = input.requireTensor("embedding");
+        int rows = input.timings().preprocess(() -> rows(embedding));
+        float[] queries = input.timings().preprocess(() -> Tensors.toFloats(embedding));
         String tenant = tenants.resolve(input.tenant());
-        GalleryService.SearchResult result = input.timings().inference(() -> galleries.search(tenant, gallery, query, k));
+        if (rows == 1) {
+            GalleryService.SearchResult result = input.timings().inference(() -> galleries.search(tenant, gallery, queries, k));
+            List<Artifact> artifacts = input.timings().postprocess(() -> artifacts(result));
+            return output(artifacts, result.gallery(), result.version(), k, 1);
+        }
+        GalleryService.BatchSearchResult result = input.timings().inference(() -> galleries.searchAll(tenant, gallery, queries, rows, k));
         List<Artifact> artifacts = input.timings().postprocess(() -> artifacts(result));
-        return new StepOutput(artifacts, Map.of("retrieve.gallery", result.gallery(),
-            "retrieve.gallery_version", Long.toString(result.version()), "retrieve.k", Integer.toString(k)));
+        return output(artifacts, result.gallery(), result.version(), k, rows);
     }
 
-    /** One embedding, [dim] or [1, dim]; several trials' embeddings are refused rather than silently flattened. */
-    private static float[] embedding(Tensor t) {
+    /** 1 for one embedding ([dim] or [1, dim]), n for a batch [n, dim] (one hit list per row); other shapes are refused. */
+    private static int rows(Tensor t) {
         long[] shape = Tensors.shape(t);
-        if (shape.length == 0 || shape.length > 2 || (shape.length == 2 && shape[0] != 1)) {
-            throw new InvalidInputException(ErrorCode.SHAPE_MISMATCH, "retrieve takes one embedding, [dim] or [1, dim], but got "
+        if (shape.length == 0 || shape.length > 2 || (shape.length == 2 && (shape[0] < 1 || shape[0] > Integer.MAX_VALUE))) {
+            throw new InvalidInputException(ErrorCode.SHAPE_MISMATCH, "retrieve takes one embedding [dim] or a batch [n, dim], but got "
                 + java.util.Arrays.toString(shape));
         }
-        return Tensors.toFloats(t);
+        return shape.length == 1 ? 1 : (int) shape[0];
+    }
+
+    private static StepOutput output(List<Artifact> artifacts, String gallery, long version, int k, int rows) {
+        return new StepOutput(artifacts, Map.of("retrieve.gallery", gallery, "retrieve.gallery_version", Long.toString(version),
+            "retrieve.k", Integer.toString(k), "retrieve.rows", Integer.toString(rows)));
     }
 
     private List<Artifact> artifacts(GalleryService.SearchResult result) {
         List<Artifact> out = new ArrayList<>(3);
-        out.add(Artifact.newBuilder().setName("retrieval").setText(RetrievalJson.toJson(result))
-            .putMetadata("content_type", "application/json").putMetadata("gallery", result.gallery()).build());
-        float[] scores = new float[result.hits().size()];
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] = result.hits().get(i).score();
-        }
-        out.add(Artifact.newBuilder().setName("retrieval_scores").setTensor(Tensors.ofFloats(scores, scores.length)).build());
+        out.add(retrievalJson(RetrievalJson.toJson(result), result.gallery()));
+        out.add(scores(List.of(result.hits())));
         if (!result.hits().isEmpty()) {
-            RetrievalHit best = result.hits().get(0);
-            try {
-                out.add(Artifact.newBuilder().setName("retrieved").setPng(ByteString.copyFrom(store.thumbnail(result.galleryId(), result.gallery(), best.entryId())))
-                    .putMetadata("label", best.label()).putMetadata("score", Float.toString(best.score())).build());
-            } catch (GalleryNotFoundException noThumbnail) {
-                // entries added as bare embeddings have no image to show
-            }
+            thumbnail(result.galleryId(), result.gallery(), result.hits().get(0), -1).ifPresent(out::add);
         }
         return out;
+    }
+
+    /** As for one embedding, with {@code retrieval_scores} [n, hits] and {@code retrieved} the best hit over all rows. */
+    private List<Artifact> artifacts(GalleryService.BatchSearchResult result) {
+        List<Artifact> out = new ArrayList<>(3);
+        out.add(retrievalJson(RetrievalJson.toJson(result), result.gallery()));
+        out.add(scores(result.hits()));
+        int bestRow = -1;
+        for (int r = 0; r < result.hits().size(); r++) {
+            List<RetrievalHit> hits = result.hits().get(r);
+            if (!hits.isEmpty() && (bestRow < 0 || hits.get(0).score() > result.hits().get(bestRow).get(0).score())) {
+                bestRow = r;
+            }
+        }
+        if (bestRow >= 0) {
+            thumbnail(result.galleryId(), result.gallery(), result.hits().get(bestRow).get(0), bestRow).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static Artifact retrievalJson(String json, String gallery) {
+        return Artifact.newBuilder().setName("retrieval").setText(json).putMetadata("content_type", "application/json")
+            .putMetadata("gallery", gallery).build();
+    }
+
+    /** FP32 [hits] for one hit list, [rows, hits] for several (every row has the same number of hits). */
+    private static Artifact scores(List<List<RetrievalHit>> rows) {
+        int hits = rows.get(0).size();
+        float[] scores = new float[rows.size() * hits];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int i = 0; i < hits; i++) {
+                scores[r * hits + i] = rows.get(r).get(i).score();
+            }
+        }
+        Tensor t = rows.size() == 1 ? Tensors.ofFloats(scores, hits) : Tensors.ofFloats(scores, rows.size(), hits);
+        return Artifact.newBuilder().setName("retrieval_scores").setTensor(t).build();
+    }
+
+    /** The hit's thumbnail as artifact {@code retrieved} ({@code row} in its metadata when >= 0); none for a bare embedding entry. */
+    private java.util.Optional<Artifact> thumbnail(long galleryId, String gallery, RetrievalHit best, int row) {
+        try {
+            Artifact.Builder a = Artifact.newBuilder().setName("retrieved").setPng(ByteString.copyFrom(store.thumbnail(galleryId, gallery, best.entryId())))
+                .putMetadata("label", best.label()).putMetadata("score", Float.toString(best.score()));
+            if (row >= 0) {
+                a.putMetadata("row", Integer.toString(row));
+            }
+            return java.util.Optional.of(a.build());
+        } catch (GalleryNotFoundException noThumbnail) {
+            return java.util.Optional.empty(); // entries added as bare embeddings have no image to show
+        }
     }
 }

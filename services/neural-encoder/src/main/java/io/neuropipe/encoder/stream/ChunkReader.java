@@ -9,7 +9,11 @@ import io.neuropipe.proto.v1.EegChunk;
 import io.neuropipe.runtime.step.InvalidInputException;
 import io.neuropipe.runtime.tensor.Tensors;
 
-/** Checks an {@link EegChunk} before windowing: rate, channels against the encoder's montage, shape, finite values. */
+/**
+ * Checks an {@link EegChunk} before windowing: rate, channels against the encoder's montage, shape,
+ * finite values. Remembers the last channel list it accepted, so the chunks of a stream are matched
+ * to the montage once, not per chunk. Not thread-safe (one per consumer thread).
+ */
 final class ChunkReader {
 
     /** A checked chunk: channel-major [channels, samples]. */
@@ -17,6 +21,7 @@ final class ChunkReader {
     }
 
     private final ChannelMatcher montage;
+    private List<String> accepted = List.of();
 
     ChunkReader(List<String> montage) {
         this.montage = new ChannelMatcher(montage);
@@ -30,7 +35,11 @@ final class ChunkReader {
         if (channels == 0) {
             throw new InvalidInputException("channel_names is empty");
         }
-        montage.indices(chunk.getChannelNamesList());
+        List<String> names = chunk.getChannelNamesList();
+        if (!names.equals(accepted)) {
+            montage.indices(names);
+            accepted = List.copyOf(names);
+        }
         long[] shape = Tensors.shape(chunk.getSamples());
         if (chunk.getSamples().getDtype() != DataType.FP32 || shape.length != 2 || shape[0] != channels || shape[1] < 1) {
             throw new InvalidInputException("samples must be FP32 [" + channels + ", n >= 1] (one row per channel name) but is "

@@ -1,5 +1,7 @@
 package io.neuropipe.encoder.stream;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,24 +9,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.neuropipe.encoder.config.EncoderProperties;
 import io.neuropipe.encoder.config.StreamProperties;
 import io.neuropipe.proto.v1.EegChunk;
 import io.neuropipe.proto.v1.EegStreamNotice;
 import io.neuropipe.proto.v1.EegWindowDecoded;
 import io.neuropipe.runtime.step.StepException;
-import io.neuropipe.runtime.step.TransientStepException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -51,12 +52,16 @@ import org.springframework.stereotype.Component;
  * committed offset of a partition is the oldest chunk a session still needs, with every session's
  * {@link SessionCheckpoint} in the offset's metadata. A restarted (or newly assigned) instance
  * re-reads from there and rebuilds exactly the buffers it had, so windows are neither lost nor
- * repeated. Windows of one poll are decoded concurrently so the encoder batches them.
+ * repeated. The windows of one poll are decoded together on the consumer's thread: one encoder call
+ * and one retrieval pass per gallery for all of them ({@link WindowDecoder#decodeAll}). A poll's
+ * transaction commits on a second thread while the next poll is cut and decoded; the next
+ * transaction begins only once it has committed, and a failed commit rewinds both polls.
  */
 @Component
 public class EegStreamRunner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EegStreamRunner.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final StreamProperties props;
     private final WindowDecoder decoder;
@@ -65,12 +70,19 @@ public class EegStreamRunner implements SmartLifecycle {
     private final Map<TopicPartition, PartitionWindows> partitions = new HashMap<>();
     private final Timer latency;
     private final Counter duplicates;
-    private final ExecutorService decodePool;
+    private final Timer windowing;
+    private final Timer decoding;
+    private final Timer committing;
+    private final Timer pollCpu;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
+    // the stream thread's; the previous poll's transaction commits on `committer` while the next poll is decoded
+    private KafkaProducer<String, byte[]> producer;
+    private ExecutorService committer;
+    private Future<?> pendingCommit;
 
-    public EegStreamRunner(StreamProperties props, WindowDecoder decoder, EncoderProperties encoder,
+    public EegStreamRunner(StreamProperties props, WindowDecoder decoder,
                            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, MeterRegistry registry) {
         this.props = props;
         this.decoder = decoder;
@@ -81,11 +93,18 @@ public class EegStreamRunner implements SmartLifecycle {
             .publishPercentiles(0.5, 0.95, 0.99).register(registry);
         this.duplicates = Counter.builder("neuropipe.stream.chunks.ignored")
             .description("Chunks ignored because their sequence number was already handled").register(registry);
-        this.decodePool = Executors.newFixedThreadPool(encoder.maxBatchSize(), r -> {
-            Thread t = new Thread(r, "eeg-window-decode");
-            t.setDaemon(true);
-            return t;
-        });
+        this.windowing = stageTimer(registry, "window", "Parsing and checking one poll's chunks and cutting their windows");
+        this.decoding = stageTimer(registry, "decode", "Decoding one poll's windows (pre-processing, encoder, retrieval)");
+        this.committing = stageTimer(registry, "commit",
+            "Sending one poll's offsets and committing its transaction (overlaps the next poll's decoding)");
+        this.pollCpu = Timer.builder("neuropipe.stream.poll.cpu")
+            .description("CPU time the stream thread spent on one poll's records, all stages "
+                + "(the encoder's included when ONNX Runtime runs on the caller, intra-op-threads=1)")
+            .register(registry);
+    }
+
+    private static Timer stageTimer(MeterRegistry registry, String stage, String description) {
+        return Timer.builder("neuropipe.stream.poll.stage").tag("stage", stage).description(description).register(registry);
     }
 
     @Override
@@ -125,16 +144,26 @@ public class EegStreamRunner implements SmartLifecycle {
     }
 
     private void run() {
+        committer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "eeg-stream-commit");
+            t.setDaemon(true);
+            return t;
+        });
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer())) {
+             KafkaProducer<String, byte[]> p = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer())) {
             consumer = c;
-            producer.initTransactions();
+            producer = p;
+            p.initTransactions();
             c.subscribe(List.of(props.inputTopic()), new Rebalance(c));
-            while (running) {
-                ConsumerRecords<String, byte[]> records = c.poll(props.pollTimeout());
-                if (!records.isEmpty()) {
-                    handle(c, producer, records);
+            try {
+                while (running) {
+                    ConsumerRecords<String, byte[]> records = c.poll(props.pollTimeout());
+                    if (!records.isEmpty()) {
+                        handle(c, p, records);
+                    }
                 }
+            } finally {
+                awaitCommit();
             }
         } catch (WakeupException e) {
             // stop() woke the consumer up
@@ -142,12 +171,38 @@ public class EegStreamRunner implements SmartLifecycle {
             log.error("EEG stream consumer stopped", e);
         } finally {
             consumer = null;
+            producer = null;
+            committer.shutdownNow();
             partitions.clear();
         }
     }
 
+    /**
+     * Waits for the previous poll's transaction to commit; when it failed, aborts it and returns
+     * false (the caller rebuilds its state from the committed offsets, which that poll never moved).
+     */
+    private boolean awaitCommit() {
+        Future<?> pending = pendingCommit;
+        pendingCommit = null;
+        if (pending == null) {
+            return true;
+        }
+        try {
+            pending.get();
+            return true;
+        } catch (ExecutionException e) {
+            log.warn("EEG stream transaction failed; rewinding to the committed state: {}", e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("Interrupted while the EEG stream transaction committed; rewinding to the committed state");
+        }
+        producer.abortTransaction();
+        return false;
+    }
+
     private void handle(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer, ConsumerRecords<String, byte[]> records) {
         long now = System.nanoTime();
+        long cpu = THREADS.getCurrentThreadCpuTime();
         List<EegWindow> windows = new ArrayList<>();
         List<EegStreamNotice> notices = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
@@ -157,17 +212,28 @@ public class EegStreamRunner implements SmartLifecycle {
                 pw.advance(r.offset());
             }
         }
-        List<CompletableFuture<EegWindowDecoded>> decoded = new ArrayList<>(windows.size());
-        for (EegWindow w : windows) {
-            decoded.add(CompletableFuture.supplyAsync(() -> decoder.decode(w), decodePool));
+        long cut = System.nanoTime();
+        windowing.record(cut - now, TimeUnit.NANOSECONDS);
+        List<WindowDecoder.Decoded> decoded;
+        try {
+            decoded = windows.isEmpty() ? List.of() : decoder.decodeAll(windows);
+        } catch (RuntimeException e) {
+            log.warn("EEG stream windows could not be decoded; rewinding to the committed state: {}", e.getMessage());
+            rewind(c, c.assignment());
+            return;
+        }
+        decoding.record(System.nanoTime() - cut, TimeUnit.NANOSECONDS);
+        if (!awaitCommit()) {
+            rewind(c, c.assignment()); // this poll's records are re-read after the failed one's
+            return;
         }
         producer.beginTransaction();
         try {
             for (EegStreamNotice n : notices) {
                 producer.send(new ProducerRecord<>(props.noticesTopic(), n.getSessionId(), n.toByteArray()));
             }
-            for (int i = 0; i < windows.size(); i++) {
-                send(producer, windows.get(i), decoded.get(i));
+            for (WindowDecoder.Decoded d : decoded) {
+                send(producer, d);
             }
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition tp : records.partitions()) {
@@ -176,8 +242,14 @@ public class EegStreamRunner implements SmartLifecycle {
                     offsets.put(tp, new OffsetAndMetadata(pw.commitOffset(), pw.checkpoint(now)));
                 }
             }
-            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
-            producer.commitTransaction();
+            ConsumerGroupMetadata group = c.groupMetadata();
+            pendingCommit = committer.submit(() -> {
+                long started = System.nanoTime();
+                producer.sendOffsetsToTransaction(offsets, group);
+                producer.commitTransaction();
+                committing.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            });
+            pollCpu.record(THREADS.getCurrentThreadCpuTime() - cpu, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             log.warn("EEG stream transaction failed; rewinding to the committed state: {}", e.getMessage());
             producer.abortTransaction();
@@ -216,25 +288,23 @@ public class EegStreamRunner implements SmartLifecycle {
         }
     }
 
-    private void send(KafkaProducer<String, byte[]> producer, EegWindow w, CompletableFuture<EegWindowDecoded> future) {
-        try {
-            EegWindowDecoded d = future.join();
-            long us = (System.nanoTime() - w.receivedNanos()) / 1000;
-            latency.record(us, TimeUnit.MICROSECONDS);
-            producer.send(new ProducerRecord<>(props.outputTopic(), w.sessionId(), d.toBuilder().setLatencyUs(us).build().toByteArray()));
-        } catch (CompletionException e) {
-            if (!(e.getCause() instanceof StepException failure) || failure instanceof TransientStepException) {
-                throw e; // retried: the transaction aborts and the windows are rebuilt from the committed state
-            }
+    private void send(KafkaProducer<String, byte[]> producer, WindowDecoder.Decoded d) {
+        EegWindow w = d.window();
+        if (d.failure() != null) {
             EegStreamNotice n = EegStreamNotice.newBuilder().setSessionId(w.sessionId()).setKind(EegStreamNotice.Kind.WINDOW_FAILED)
-                .setSequence(w.lastSequence()).setMessage("Window " + w.windowIndex() + " could not be decoded: " + failure.getMessage())
+                .setSequence(w.lastSequence()).setMessage("Window " + w.windowIndex() + " could not be decoded: " + d.failure())
                 .setEmittedEpochMs(System.currentTimeMillis()).build();
             producer.send(new ProducerRecord<>(props.noticesTopic(), n.getSessionId(), n.toByteArray()));
+            return;
         }
+        long us = (System.nanoTime() - w.receivedNanos()) / 1000;
+        latency.record(us, TimeUnit.MICROSECONDS);
+        producer.send(new ProducerRecord<>(props.outputTopic(), w.sessionId(), d.result().toBuilder().setLatencyUs(us).build().toByteArray()));
     }
 
     /** Rebuilds the state of {@code tps} from their committed offsets and window checkpoints. */
     private void rewind(KafkaConsumer<String, byte[]> c, Collection<TopicPartition> tps) {
+        awaitCommit(); // the committed offsets read below must include every transaction already sent
         if (tps.isEmpty()) {
             return;
         }
@@ -268,6 +338,7 @@ public class EegStreamRunner implements SmartLifecycle {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            awaitCommit();
             revoked.forEach(partitions::remove);
         }
     }
@@ -291,12 +362,6 @@ public class EegStreamRunner implements SmartLifecycle {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         return p;
-    }
-
-    /** Stops the decode threads when the application closes. */
-    @jakarta.annotation.PreDestroy
-    void shutdownPool() {
-        decodePool.shutdownNow();
     }
 
 }

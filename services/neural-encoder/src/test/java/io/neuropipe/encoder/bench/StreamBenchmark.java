@@ -1,5 +1,6 @@
 package io.neuropipe.encoder.bench;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.neuropipe.encoder.NeuralEncoderApplication;
 import io.neuropipe.proto.v1.EegChunk;
 import io.neuropipe.proto.v1.EegWindowDecoded;
@@ -61,14 +64,16 @@ public final class StreamBenchmark {
                 "--neuropipe.models.repository=" + models.resolve("repository"), "--neuropipe.runtime.intra-op-threads=1",
                 "--neuropipe.encoder.stream.group=bench-" + UUID.randomUUID(), "--logging.level.root=WARN")) {
             // warm-up: creates the topics and the broker's transaction log, loads the gallery index, JIT-compiles
-            run(2, 4, rec, montage, bootstrap);
+            MeterRegistry registry = app.getBean(MeterRegistry.class);
+            run(2, 4, rec, montage, bootstrap, registry);
             for (int level : levels) {
-                run(level, seconds, rec, montage, bootstrap);
+                run(level, seconds, rec, montage, bootstrap, registry);
             }
         }
     }
 
-    private static void run(int streams, int seconds, float[][] rec, List<String> montage, String bootstrap) throws Exception {
+    private static void run(int streams, int seconds, float[][] rec, List<String> montage, String bootstrap, MeterRegistry registry)
+            throws Exception {
         String prefix = "bench-" + streams + "-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         int chunks = seconds * 10;
         int total = chunks * CHUNK;
@@ -82,6 +87,7 @@ public final class StreamBenchmark {
             while (out.assignment().isEmpty()) {
                 out.poll(Duration.ofMillis(100));
             }
+            Stages before = Stages.of(registry);
             List<Long> serviceUs = new ArrayList<>();
             List<Double> lagMs = new ArrayList<>();
             Map<String, Integer> perStream = new HashMap<>();
@@ -118,6 +124,38 @@ public final class StreamBenchmark {
                     + "lag behind real time p50 %.1f ms, p95 %.1f ms; held at real time: %s%n",
                 streams, seconds, got, streams * expectedPerStream, pct(svc, 0.5), pct(svc, 0.95), pct(svc, 1.0),
                 pct(lag, 0.5), pct(lag, 0.95), held ? "yes" : "NO");
+            System.out.println("    " + Stages.of(registry).since(before, got));
+        }
+    }
+
+    /** The runner's per-poll stage timers and the JVM's CPU time (service, broker and this client together). */
+    private record Stages(long polls, double windowMs, double decodeMs, double commitMs, double streamCpuMs, long cpuNanos,
+                          double load) {
+
+        static Stages of(MeterRegistry registry) {
+            Timer w = stage(registry, "window");
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            return new Stages(w.count(), w.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), ms(registry, "decode"),
+                ms(registry, "commit"), registry.get("neuropipe.stream.poll.cpu").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS),
+                os.getProcessCpuTime(), os.getSystemLoadAverage());
+        }
+
+        private static Timer stage(MeterRegistry registry, String name) {
+            return registry.get("neuropipe.stream.poll.stage").tag("stage", name).timer();
+        }
+
+        private static double ms(MeterRegistry registry, String name) {
+            return stage(registry, name).totalTime(java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        String since(Stages b, int windows) {
+            long n = Math.max(1, polls - b.polls);
+            int w = Math.max(1, windows);
+            return String.format("polls %d (%.1f windows each); per poll: window %.2f ms, decode %.2f ms, commit %.2f ms; "
+                    + "CPU per window: stream thread %.2f ms, whole JVM %.2f ms (service + embedded broker + bench client); "
+                    + "load average %.1f -> %.1f",
+                polls - b.polls, windows / (double) n, (windowMs - b.windowMs) / n, (decodeMs - b.decodeMs) / n,
+                (commitMs - b.commitMs) / n, (streamCpuMs - b.streamCpuMs) / w, (cpuNanos - b.cpuNanos) / 1e6 / w, b.load, load);
         }
     }
 

@@ -29,6 +29,16 @@ class GalleryIndexTest {
         return new GalleryIndex("g", 7, dim, ids, labels, flat);
     }
 
+    private static float[][] gaussian(Random rnd, int rows, int dim) {
+        float[][] out = new float[rows][dim];
+        for (float[] r : out) {
+            for (int j = 0; j < dim; j++) {
+                r[j] = (float) rnd.nextGaussian();
+            }
+        }
+        return out;
+    }
+
     @Test
     void ranksByCosineNotByDotProduct() {
         // cosines with query (1, 0): e0 = 3/5 = 0.6, e1 = 1, e2 = 0, e3 = -1/sqrt(2); e0 has the largest dot product (30)
@@ -55,16 +65,8 @@ class GalleryIndexTest {
         Random rnd = new Random(3);
         int n = 2000;
         int dim = 16;
-        float[][] rows = new float[n][dim];
-        for (float[] r : rows) {
-            for (int j = 0; j < dim; j++) {
-                r[j] = (float) rnd.nextGaussian();
-            }
-        }
-        float[] q = new float[dim];
-        for (int j = 0; j < dim; j++) {
-            q[j] = (float) rnd.nextGaussian();
-        }
+        float[][] rows = gaussian(rnd, n, dim);
+        float[] q = gaussian(rnd, 1, dim)[0];
         double qn = Math.sqrt(IntStream.range(0, dim).mapToDouble(j -> q[j] * q[j]).sum());
         double[] cos = new double[n];
         for (int i = 0; i < n; i++) {
@@ -94,5 +96,31 @@ class GalleryIndexTest {
         assertThatThrownBy(() -> idx.topK(new float[] {Float.NaN, 0, 0}, 1)).hasMessageContaining("non-finite");
         assertThatThrownBy(() -> idx.topK(new float[] {0, 0, 0}, 1)).hasMessageContaining("all zeros");
         assertThatThrownBy(() -> idx.topK(new float[] {1, 0, 0}, 0)).hasMessageContaining("k must be");
+    }
+
+    @Test
+    void aBatchOfQueriesGivesEachQuerysOwnHitsInOnePass() {
+        Random rnd = new Random(5);
+        int n = 500;
+        int dim = 12;
+        int queries = 7;
+        GalleryIndex idx = index(gaussian(rnd, n, dim));
+        float[] batch = gaussian(rnd, 1, queries * dim)[0];
+        List<List<RetrievalHit>> hits = idx.topK(batch, queries, 10);
+        assertThat(hits).hasSize(queries);
+        for (int q = 0; q < queries; q++) {
+            assertThat(hits.get(q)).as("query %d", q).isEqualTo(idx.topK(Arrays.copyOfRange(batch, q * dim, (q + 1) * dim), 10));
+        }
+        assertThat(hits.get(0)).isNotEqualTo(hits.get(1));
+    }
+
+    @Test
+    void aBatchWithABadRowOrShapeIsAClearError() {
+        GalleryIndex idx = index(new float[] {1, 0, 0}, new float[] {0, 1, 0});
+        assertThatThrownBy(() -> idx.topK(new float[] {1, 0, 0, 0, 1}, 2, 1)).isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining("5 values").hasMessageContaining("2 x 3")
+            .satisfies(e -> assertThat(((InvalidInputException) e).code()).isEqualTo(ErrorCode.SHAPE_MISMATCH));
+        assertThatThrownBy(() -> idx.topK(new float[] {1, 0, 0, 0, 0, 0}, 2, 1)).hasMessageContaining("(row 1) is all zeros");
+        assertThat(idx.topK(new float[] {1, 0, 0, 0, 2, 0}, 2, 1)).extracting(h -> h.get(0).label()).containsExactly("e0", "e1");
     }
 }

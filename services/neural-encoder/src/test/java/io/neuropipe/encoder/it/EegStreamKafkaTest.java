@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.neuropipe.encoder.config.EncoderProperties;
 import io.neuropipe.encoder.config.StreamProperties;
 import io.neuropipe.encoder.domain.EegTrial;
 import io.neuropipe.encoder.engine.EegEncoders;
@@ -58,8 +57,6 @@ class EegStreamKafkaTest extends EncoderAppTest {
     WindowDecoder decoder;
     @Autowired
     StreamProperties streamProps;
-    @Autowired
-    EncoderProperties encoderProps;
 
     @BeforeAll
     static void load() throws Exception {
@@ -91,6 +88,10 @@ class EegStreamKafkaTest extends EncoderAppTest {
 
     /** Chunk {@code seq}: samples [seq*25, seq*25+25) of every channel, channels in reverse montage order. */
     private EegChunk chunk(String session, int seq) {
+        return chunk(session, seq, "sub-01");
+    }
+
+    private EegChunk chunk(String session, int seq, String subject) {
         List<String> names = new ArrayList<>(montage());
         Collections.reverse(names);
         float[] data = new float[CHANNELS * CHUNK];
@@ -98,7 +99,7 @@ class EegStreamKafkaTest extends EncoderAppTest {
             System.arraycopy(recording[CHANNELS - 1 - row], seq * CHUNK, data, row * CHUNK, CHUNK);
         }
         return EegChunk.newBuilder().setSessionId(session).setSequence(seq).setSampleRate(250).addAllChannelNames(names)
-            .setSamples(Tensors.ofFloats(data, CHANNELS, CHUNK)).setSubject("sub-01").setSentEpochMs(System.currentTimeMillis()).build();
+            .setSamples(Tensors.ofFloats(data, CHANNELS, CHUNK)).setSubject(subject).setSentEpochMs(System.currentTimeMillis()).build();
     }
 
     private void send(String session, int... sequences) throws Exception {
@@ -210,7 +211,7 @@ class EegStreamKafkaTest extends EncoderAppTest {
             send(session, range(0, 17)); // 425 samples -> windows at 0, 125; chunks 10..16 stay buffered
             List<EegWindowDecoded> before = windows(out, session, 2);
             runner.stop();
-            EegStreamRunner second = new EegStreamRunner(streamProps, decoder, encoderProps, bootstrap(), new SimpleMeterRegistry());
+            EegStreamRunner second = new EegStreamRunner(streamProps, decoder, bootstrap(), new SimpleMeterRegistry());
             try {
                 send(session, range(17, 40));
                 second.start();
@@ -222,6 +223,29 @@ class EegStreamKafkaTest extends EncoderAppTest {
                 second.stop();
                 runner.start();
             }
+        }
+    }
+
+    @Test
+    void aWindowThatCannotBeDecodedFailsAloneWhileTheOthersOfItsBatchAreDecoded() throws Exception {
+        String good = "good-" + UUID.randomUUID();
+        String bad = "bad-" + UUID.randomUUID();
+        try (KafkaConsumer<String, byte[]> out = consumer("neuropipe.eeg.decoded");
+             KafkaConsumer<String, byte[]> notices = consumer("neuropipe.eeg.notices")) {
+            for (int seq = 0; seq < 15; seq++) { // interleaved, so the windows of both sessions are decoded together
+                producer.send(new ProducerRecord<>("neuropipe.eeg.stream", good, chunk(good, seq).toByteArray()));
+                producer.send(new ProducerRecord<>("neuropipe.eeg.stream", bad, chunk(bad, seq, "nobody").toByteArray()));
+            }
+            producer.flush();
+            assertWindowsMatchDirectEncoding(windows(out, good, 2), 0);
+            List<EegStreamNotice> failed = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> r : await(notices, r -> bad.equals(r.key()), 2, WAIT)) {
+                failed.add(EegStreamNotice.parseFrom(r.value()));
+            }
+            assertThat(failed).extracting(EegStreamNotice::getKind).containsOnly(EegStreamNotice.Kind.WINDOW_FAILED);
+            assertThat(failed.get(0).getMessage()).contains("Window 0 could not be decoded").contains("Unknown subject 'nobody'");
+            assertThat(failed.get(1).getMessage()).contains("Window 1 could not be decoded");
+            assertThat(collect(out, r -> bad.equals(r.key()), 1, Duration.ofSeconds(2))).as("no window of the bad session").isEmpty();
         }
     }
 }
