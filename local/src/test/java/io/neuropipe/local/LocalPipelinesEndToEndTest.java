@@ -204,10 +204,13 @@ class LocalPipelinesEndToEndTest {
         assertThat(badTemperature.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badTemperature.body()).path("field").asString()).isEqualTo("parameters.temperature");
 
+        int held = 0;
         for (String turn : List.of("question: what colour is the circle? answer:", "question: where is the star? answer:")) {
             HttpResponse<String> t = post("/v2/models/lm/generate", "{\"text_input\": \"" + turn + "\", \"parameters\": "
-                + "{\"max_tokens\": 6, \"session_id\": \"e2e-chat\"}}");
+                + "{\"max_tokens\": 6, \"session_id\": \"e2e-chat\", \"session_turn\": " + held + "}}");
             assertThat(t.statusCode()).as(t.body()).isEqualTo(200);
+            assertThat(JSON.readTree(t.body()).path("session_turn").asInt()).as(t.body()).isEqualTo(held + 1);
+            held = JSON.readTree(t.body()).path("session_turn").asInt();
             String steps = get("/v1/jobs/" + JSON.readTree(t.body()).path("id").asString()).path("steps").toString();
             java.util.regex.Matcher reused = java.util.regex.Pattern.compile("decode.prefix_cache_tokens\\W+(\\d+)").matcher(steps);
             assertThat(reused.find()).as(steps).isTrue();
@@ -218,6 +221,11 @@ class LocalPipelinesEndToEndTest {
                 assertThat(restored).as("rows the second turn restored from the session").isPositive();
             }
         }
+        HttpResponse<String> lost = post("/v2/models/lm/generate", "{\"text_input\": \"caption:\", \"parameters\": "
+            + "{\"max_tokens\": 6, \"session_id\": \"e2e-chat-never-started\", \"session_turn\": 1}}");
+        assertThat(lost.statusCode()).as("a continuation of a session the decoder does not hold").isEqualTo(404);
+        assertThat(JSON.readTree(lost.body()).path("detail").asString()).contains("is not held by this decoder",
+            "resend the whole conversation");
     }
 
     @Test

@@ -37,7 +37,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The OIP v2 generate extension (as Triton defines it): {@code POST /v2/models/{model}[/versions/{v}]/generate} takes
  * {@code {"text_input": ..., "parameters": {...}}} and answers {@code {"model_name", "model_version", "text_output",
- * "finish_reason", "id"}} once the text is complete; {@code .../generate_stream} answers Server-Sent Events, one
+ * "finish_reason", "id"}} (and {@code session_turn}, the turns a {@code session_id} conversation now holds) once the text is
+ * complete; {@code .../generate_stream} answers Server-Sent Events, one
  * {@code data:} event per piece of text as the decoder produces it ({@code text_output} each; the last one, with
  * {@code finish_reason}, carries whatever was not streamed yet) or one {@code {"error": ...}} event. Both run a job of the
  * pipeline configured for the model, so the decoder is reached through Kafka with the job's deadline, tenancy and

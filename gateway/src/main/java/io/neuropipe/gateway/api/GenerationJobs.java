@@ -108,10 +108,16 @@ class GenerationJobs {
         out.put("text_output", text.getText());
         out.put("finish_reason", text.getMetadataOrDefault("finish_reason", ""));
         out.put("id", job.id().toString());
+        if (text.containsMetadata("session_turn")) {
+            out.put("session_turn", Integer.parseInt(text.getMetadataOrThrow("session_turn")));
+        }
         return out;
     }
 
-    /** The problem a job that did not end DONE stands for: 400 for bad input, 504 past its deadline, 409 cancelled. */
+    /**
+     * The problem a job that did not end DONE stands for: 400 for bad input, 404 for a named thing the step does not hold
+     * (a conversation session), 504 past its deadline, 409 cancelled.
+     */
     ProblemDetail failure(JobRow job) {
         if (!job.state().terminal()) {
             return withJob(problem(HttpStatus.GATEWAY_TIMEOUT, Problems.GENERATION_FAILED, "Generation unfinished",
@@ -122,6 +128,7 @@ class GenerationJobs {
         ProblemDetail p = switch (code) {
             case "INVALID_INPUT", "SHAPE_MISMATCH" ->
                 problem(HttpStatus.BAD_REQUEST, Problems.INVALID_INPUT, "Invalid input", detail);
+            case "NOT_FOUND" -> problem(HttpStatus.NOT_FOUND, Problems.GENERATION_FAILED, "Not found", detail);
             case "DEADLINE_EXCEEDED" -> problem(HttpStatus.GATEWAY_TIMEOUT, Problems.GENERATION_FAILED, "Deadline exceeded", detail);
             case "CANCELLED" -> problem(HttpStatus.CONFLICT, Problems.GENERATION_FAILED, "Generation cancelled", detail);
             default -> problem(HttpStatus.BAD_GATEWAY, Problems.GENERATION_FAILED, "Generation failed", detail);

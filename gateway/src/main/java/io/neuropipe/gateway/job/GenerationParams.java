@@ -13,13 +13,15 @@ import org.springframework.stereotype.Component;
  * Decoding parameters of a job whose route runs the decode step, checked before the job starts so that a request the
  * decoder would refuse is a 400 instead of a failed job: {@code temperature} >= 0, {@code top_p} in (0, 1],
  * {@code top_k} >= 0, and {@code max_tokens} >= 1 leaving room for {@code <s>} and one prompt token within the language
- * model's {@code max_position_embeddings}. What needs the tokenizer or the prefix (the prompt's length, the positions
+ * model's {@code max_position_embeddings}, {@code session_id} of 1 to 128 letters, digits, '.', '_' or '-', and
+ * {@code session_turn} >= 0 (> 0 only with a {@code session_id}). What needs the tokenizer or the prefix (the prompt's length, the positions
  * a prefix takes) is checked by the decoder, which fails the job as INVALID_INPUT naming the numbers.
  */
 @Component
 public class GenerationParams {
 
     private static final String POSITIONS_KEY = "max_position_embeddings";
+    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[\\w.-]{1,128}");
 
     private final GenerationProperties properties;
     private final ModelCards cards;
@@ -59,6 +61,23 @@ public class GenerationParams {
             throw new InvalidInputException(prefix + "max_tokens", "max_tokens=" + m + " leaves no room for the prompt: model "
                 + model + " has " + positions + " positions (" + POSITIONS_KEY + "), of which <s> and the prompt take at least 2;"
                 + " set max_tokens to at most " + (positions - 2));
+        });
+        session(params, prefix);
+    }
+
+    private static void session(Map<String, String> params, String prefix) {
+        String id = params.get("session_id");
+        if (id != null && !SESSION_ID.matcher(id.trim()).matches()) {
+            throw new InvalidInputException(prefix + "session_id", "session_id must be 1 to 128 letters, digits, '.', '_' or '-'");
+        }
+        Optional<Long> turn = whole(params, "session_turn", prefix);
+        turn.filter(t -> t < 0 || t > Integer.MAX_VALUE).ifPresent(t -> {
+            throw new InvalidInputException(prefix + "session_turn", "session_turn=" + t + " must be the number of turns the "
+                + "session already has (0 = start it over)");
+        });
+        turn.filter(t -> t > 0 && id == null).ifPresent(t -> {
+            throw new InvalidInputException(prefix + "session_turn", "session_turn=" + t + " needs the session_id of the "
+                + "conversation it continues");
         });
     }
 

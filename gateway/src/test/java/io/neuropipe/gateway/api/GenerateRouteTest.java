@@ -122,6 +122,17 @@ class GenerateRouteTest {
         assertThat(body.path("id").asString()).isEqualTo(env.getJobId());
         assertThat(GatewayTestSupport.get(port, "/v1/jobs/" + env.getJobId()).body().path("status").asString())
             .as("the generation is an ordinary job").isEqualTo("DONE");
+
+        var turn = postAsync("/v2/models/lm/generate", """
+            {"text_input": "question: where is the star? answer:", "parameters": {"session_id": "chat-1", "session_turn": 1}}""");
+        StepEnvelope next = envelope("question: where is the star? answer:");
+        assertThat(next.getParamsMap()).containsEntry("session_id", "chat-1").containsEntry("session_turn", "1");
+        publish(event(next.getJobId()).setResult(StepResult.newBuilder().setLeaf(true).addArtifacts(Artifact.newBuilder()
+            .setName("text").setText("left").putMetadata("finish_reason", "eos").putMetadata("session_turn", "2"))).build());
+        HttpResponse<String> second = turn.get(GatewayTestSupport.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(GatewayTestSupport.JSON.readTree(second.body()).path("session_turn").asInt()).isEqualTo(2);
+        assertThat(body.has("session_turn")).as("no session, no turn").isFalse();
     }
 
     @Test
@@ -161,6 +172,17 @@ class GenerateRouteTest {
         assertThat(problem.path("detail").asString()).contains(reason);
         assertThat(problem.path("code").asString()).isEqualTo("INVALID_INPUT");
 
+        var lost = postAsync("/v2/models/lm/generate", "{\"text_input\": \"question: and then? answer:\", \"parameters\": "
+            + "{\"session_id\": \"chat-9\", \"session_turn\": 3}}");
+        String notHeld = "Session 'chat-9' at turn 3 is not held by this decoder";
+        publish(event(envelope("question: and then? answer:").getJobId()).setFailure(StepFailure.newBuilder()
+            .setCode(ErrorCode.NOT_FOUND).setMessage(notHeld)).build());
+        HttpResponse<String> gone = lost.get(GatewayTestSupport.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(gone.statusCode()).as(gone.body()).isEqualTo(404);
+        JsonNode goneProblem = GatewayTestSupport.JSON.readTree(gone.body());
+        assertThat(goneProblem.path("detail").asString()).contains(notHeld);
+        assertThat(goneProblem.path("code").asString()).isEqualTo("NOT_FOUND");
+
         try (SseClient stream = new SseClient(port, "/v2/models/lm/generate_stream", Map.of(),
                 "{\"text_input\": \"question: where? answer:\"}")) {
             StepEnvelope second = envelope("question: where? answer:");
@@ -187,6 +209,12 @@ class GenerateRouteTest {
         assertProblem(post(port, "/v2/models/lm/generate", "{\"prompt\": \"caption:\"}", Map.of()), 400, "prompt", "Unknown field");
         assertProblem(post(port, "/v2/models/lm/generate", "{\"text_input\": \"caption:\", \"parameters\": {\"top_k\": [1]}}",
             Map.of()), 400, "parameters.top_k", "string, number or boolean");
+        assertProblem(post(port, "/v2/models/lm/generate", "{\"text_input\": \"caption:\", \"parameters\": "
+            + "{\"session_turn\": 2}}", Map.of()), 400, "parameters.session_turn", "needs the session_id");
+        assertProblem(post(port, "/v2/models/lm/generate", "{\"text_input\": \"caption:\", \"parameters\": "
+            + "{\"session_id\": \"chat\", \"session_turn\": -1}}", Map.of()), 400, "parameters.session_turn", "0 = start it over");
+        assertProblem(post(port, "/v2/models/lm/generate", "{\"text_input\": \"caption:\", \"parameters\": "
+            + "{\"session_id\": \"a chat\"}}", Map.of()), 400, "parameters.session_id", "1 to 128 letters");
         var unknown = post(port, "/v2/models/eeg-encoder/generate", "{\"text_input\": \"caption:\"}", Map.of());
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().path("type").asString()).isEqualTo(Problems.MODEL_NOT_FOUND.toString());

@@ -166,7 +166,7 @@ public class ContinuousBatchingEngine implements AutoCloseable {
             long[] tokens = s.conversation();
             long[] fed = Arrays.copyOf(tokens, kv.tokens() - r.prefix().length());
             PromptInputs in = PromptInputs.of(engine, new GenerationRequest(r.prefix(), fed, 1, List.of(), r.sampler(), 1.0));
-            sessions.store(id, r.prefix(), tokens, new PromptEmbedding(r.prefix(), fed, in.embeds(), in.positions(), in.count(),
+            sessions.store(id, s.options().sessionTurn() + 1, r.prefix(), tokens, new PromptEmbedding(r.prefix(), fed, in.embeds(), in.positions(), in.count(),
                 hidden), kv);
         } catch (RuntimeException e) {
             log.warn("Could not keep the cache of session {}", id, e);
@@ -215,8 +215,10 @@ public class ContinuousBatchingEngine implements AutoCloseable {
         PromptInputs inputs = PromptInputs.of(engine, request);
         PromptEmbedding full = new PromptEmbedding(request.prefix(), request.promptIds(), inputs.embeds(), inputs.positions(),
             inputs.count(), hidden);
-        Optional<PrefixCache.Hit> hit = s.options().sessionId() == null ? Optional.empty()
-            : sessions.restore(s.options().sessionId(), request.promptIds());
+        SequenceOptions o = s.options();
+        // a continuation restores its session or fails: prefilling it as a first turn would silently lose the conversation
+        Optional<PrefixCache.Hit> hit = o.sessionTurn() == 0 ? Optional.empty()
+            : Optional.of(sessions.restore(o.sessionId(), o.sessionTurn(), request.promptIds()));
         if (hit.isEmpty() && s.options().prefixCache()) {
             hit = prefixCache.lookup(full);
         }

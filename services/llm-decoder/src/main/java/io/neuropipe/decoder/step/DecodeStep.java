@@ -20,6 +20,7 @@ import io.neuropipe.decoder.engine.Generator;
 import io.neuropipe.decoder.engine.LanguageModelEngine;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
 import io.neuropipe.decoder.kv.SessionCache;
+import io.neuropipe.decoder.kv.SessionNotHeldException;
 import io.neuropipe.decoder.prefix.PrefixStage;
 import io.neuropipe.decoder.sched.ContinuousBatchingEngine;
 import io.neuropipe.decoder.sched.SequenceHandle;
@@ -53,9 +54,11 @@ import org.springframework.stereotype.Component;
  * {@code decode.prefill_us}. Plain requests (no speculation, no LLM-side pruning, no DAMRO) run on the shared
  * {@link ContinuousBatchingEngine}; this thread waits for the sequence and publishes its text as it comes. Param
  * {@code prefix_cache} (true/false) overrides {@code neuropipe.decoder.prefix-cache.enabled} for them. Param
- * {@code session_id} continues a conversation: the prompt follows the session's earlier tokens (its first turn's prefix,
- * prompts and answers), only the new rows are prefilled on top of the session's kept cache, and the turn's cache is
- * kept for the next one ({@link SessionCache}).
+ * {@code session_id} makes the request a conversation turn whose cache is kept for the next one ({@link SessionCache});
+ * param {@code session_turn} (turns the client already has, default 0 = start the session over) continues it: the prompt
+ * follows the session's earlier tokens (its first turn's prefix, prompts and answers) and only the new rows are
+ * prefilled on top of the kept cache. A continuation of a session this decoder does not hold at that turn fails as
+ * NOT_FOUND ({@link SessionNotHeldException}); provenance {@code decode.session_turn} is the turn this one made.
  */
 @Component
 public class DecodeStep implements StepHandler {
@@ -84,8 +87,11 @@ public class DecodeStep implements StepHandler {
         this.multimodal = multimodal;
     }
 
-    /** A generation request, the multimodal options it carries and its conversation session (null = none). */
-    private record Prepared(GenerationRequest request, MultimodalOptions options, String session) {
+    /**
+     * A generation request, the multimodal options it carries, its conversation session (null = none) and the session's
+     * turns it continues (0 = none).
+     */
+    private record Prepared(GenerationRequest request, MultimodalOptions options, String session, int turn) {
     }
 
     @Override
@@ -117,7 +123,7 @@ public class DecodeStep implements StepHandler {
                 + "DAMRO)");
         }
         SequenceHandle handle = batched ? batching.submit(request,
-            new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled()), session),
+            new SequenceOptions(params.bool("prefix_cache", prefixCache.enabled()), session, prepared.turn()),
             () -> deadlinePassed(input) || input.cancellation().isCancelled()) : null;
         Generation generation = speculated != null ? speculated.generation()
             : input.timings().inference(() -> batched ? await(handle, onText) : generator.generate(request, onText, input.cancellation()));
@@ -137,6 +143,7 @@ public class DecodeStep implements StepHandler {
         provenance.put("decode.prefix_cache_tokens", Integer.toString(handle == null ? 0 : handle.reusedTokens()));
         if (session != null) {
             provenance.put("decode.session", session);
+            provenance.put("decode.session_turn", Integer.toString(prepared.turn() + 1));
         }
         if (speculated != null) {
             SpeculationStats stats = speculated.stats();
@@ -146,8 +153,12 @@ public class DecodeStep implements StepHandler {
         }
         provenance.put("decode.prefix_tokens", Integer.toString(request.prefix().length()));
         provenance.putAll(prepared.options().provenance());
-        return new StepOutput(List.of(Artifact.newBuilder().setName(output).setText(generation.text())
-                .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason()).build()), provenance);
+        Artifact.Builder text = Artifact.newBuilder().setName(output).setText(generation.text())
+            .putMetadata("model", card.id()).putMetadata("finish_reason", generation.finishReason());
+        if (session != null) {
+            text.putMetadata("session_turn", provenance.get("decode.session_turn"));
+        }
+        return new StepOutput(List.of(text.build()), provenance);
     }
 
     private static Generation await(SequenceHandle handle, java.util.function.Consumer<String> onText) {
@@ -177,7 +188,12 @@ public class DecodeStep implements StepHandler {
         if (session != null && !SESSION_ID.matcher(session).matches()) {
             throw new InvalidInputException("session_id must be 1 to 128 letters, digits, '.', '_' or '-'");
         }
-        Optional<SessionCache.Session> earlier = session == null ? Optional.empty() : batching.sessions().session(session);
+        int turn = params.integer("session_turn", 0, 0, Integer.MAX_VALUE);
+        if (turn > 0 && session == null) {
+            throw new InvalidInputException("session_turn=" + turn + " needs the session_id of the conversation it continues");
+        }
+        Optional<SessionCache.Session> earlier = turn == 0 ? Optional.empty()
+            : Optional.of(batching.sessions().continued(session, turn));
         if (earlier.isPresent() && prefix.length() > 0) {
             throw new InvalidInputException("Session '" + session + "' continues its first turn's prefix; a later turn sends no "
                 + "vision_tokens or embedding");
@@ -198,7 +214,7 @@ public class DecodeStep implements StepHandler {
         List<String> stops = params.get("stop").map(s -> Arrays.asList(s.split("\\|"))).orElse(List.of());
         MultimodalOptions options = multimodal.parse(input, prefix);
         return new Prepared(new GenerationRequest(prefix, withBos, maxTokens, stops, sampler, penalty, options.prefixStage(),
-            options.contrast()), options, session);
+            options.contrast()), options, session, turn);
     }
 
     private String promptText(StepInput input, StepParams params) {

@@ -1,6 +1,7 @@
 package io.neuropipe.decoder.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import io.neuropipe.decoder.kv.PrefixCache;
 import io.neuropipe.decoder.kv.PrefixCacheProperties;
 import io.neuropipe.decoder.kv.SessionCache;
 import io.neuropipe.decoder.kv.SessionCacheProperties;
+import io.neuropipe.decoder.kv.SessionNotHeldException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,13 +73,13 @@ class SessionsTest {
             for (Prefix prefix : List.of(Prefix.none(), zoo.brainPrefix(3))) {
                 String id = "s" + prefix.length();
                 long[] first = zoo.promptIds("question: what colour is the circle? answer:");
-                SequenceHandle one = engine.submit(greedy(prefix, first, 8), new SequenceOptions(false, id), () -> false);
+                SequenceHandle one = engine.submit(greedy(prefix, first, 8), new SequenceOptions(false, id, 0), () -> false);
                 Generation g1 = one.await(d -> { });
                 assertThat(one.reusedTokens()).isZero();
                 long[] second = follow(conversation(first, g1), "question: where is the star? answer:");
                 assertThat(sessions.session(id).orElseThrow().tokens()).isEqualTo(conversation(first, g1));
 
-                SequenceHandle two = engine.submit(greedy(prefix, second, 8), new SequenceOptions(false, id), () -> false);
+                SequenceHandle two = engine.submit(greedy(prefix, second, 8), new SequenceOptions(false, id, 1), () -> false);
                 Generation g2 = two.await(d -> { });
                 Generation whole = alone.generate(greedy(prefix, second, 8), d -> { });
                 assertThat(two.reusedTokens()).as("rows restored instead of prefilled")
@@ -95,18 +97,65 @@ class SessionsTest {
         SessionCache probe = new SessionCache(quantizer, SessionCacheProperties.defaults());
         long[] prompt = zoo.promptIds("caption:");
         try (ContinuousBatchingEngine engine = engine(quantizer, probe)) {
-            engine.submit(greedy(Prefix.none(), prompt, 6), new SequenceOptions(false, "a"), () -> false).await(d -> { });
+            engine.submit(greedy(Prefix.none(), prompt, 6), new SequenceOptions(false, "a", 0), () -> false).await(d -> { });
         }
         long one = probe.bytes();
         assertThat(one).isPositive();
         SessionCache bounded = new SessionCache(quantizer, new SessionCacheProperties(one * 3 / 2));
         try (ContinuousBatchingEngine engine = engine(quantizer, bounded)) {
-            engine.submit(greedy(Prefix.none(), prompt, 6), new SequenceOptions(false, "a"), () -> false).await(d -> { });
-            engine.submit(greedy(Prefix.none(), prompt, 6), new SequenceOptions(false, "b"), () -> false).await(d -> { });
+            engine.submit(greedy(Prefix.none(), prompt, 6), new SequenceOptions(false, "a", 0), () -> false).await(d -> { });
+            engine.submit(greedy(Prefix.none(), prompt, 6), new SequenceOptions(false, "b", 0), () -> false).await(d -> { });
         }
         assertThat(bounded.size()).isEqualTo(1);
         assertThat(bounded.session("b")).isPresent();
         assertThat(bounded.session("a")).isEmpty();
         assertThat(bounded.bytes()).isLessThanOrEqualTo(one * 3 / 2);
+        try (ContinuousBatchingEngine engine = engine(quantizer, bounded)) {
+            SequenceHandle evicted = engine.submit(greedy(Prefix.none(), follow(prompt, "caption:"), 6),
+                new SequenceOptions(false, "a", 1), () -> false);
+            assertThatThrownBy(() -> evicted.await(d -> { })).as("a continuation of the evicted session")
+                .isInstanceOf(SessionNotHeldException.class).hasMessageContaining("Session 'a' at turn 1 is not held");
+        }
+    }
+
+    @Test
+    void aContinuationFailsUnlessTheSessionIsHeldAtItsTurnAndTurnZeroStartsTheSessionOver() throws Exception {
+        PrefixCache quantizer = new PrefixCache(zoo.models(), PrefixCacheProperties.defaults());
+        SessionCache sessions = new SessionCache(quantizer, SessionCacheProperties.defaults());
+        long[] caption = zoo.promptIds("caption:");
+        try (ContinuousBatchingEngine engine = engine(quantizer, sessions)) {
+            SequenceHandle unknown = engine.submit(greedy(Prefix.none(), caption, 4), new SequenceOptions(false, "x", 1),
+                () -> false);
+            assertThatThrownBy(() -> unknown.await(d -> { })).isInstanceOf(SessionNotHeldException.class)
+                .hasMessageContaining("it holds no such session");
+            assertThat(sessions.session("x")).as("a failed continuation keeps nothing").isEmpty();
+
+            Generation g1 = engine.submit(greedy(Prefix.none(), caption, 4), new SequenceOptions(false, "x", 0), () -> false)
+                .await(d -> { });
+            long[] held = conversation(caption, g1);
+            assertThat(sessions.session("x").orElseThrow().turns()).isEqualTo(1);
+            SequenceHandle ahead = engine.submit(greedy(Prefix.none(), follow(held, "caption:"), 4),
+                new SequenceOptions(false, "x", 2), () -> false);
+            assertThatThrownBy(() -> ahead.await(d -> { })).isInstanceOf(SessionNotHeldException.class)
+                .hasMessageContaining("it holds that session at turn 1");
+            SequenceHandle elsewhere = engine.submit(greedy(Prefix.none(), follow(caption, "question: where is the star? answer:"),
+                4), new SequenceOptions(false, "x", 1), () -> false);
+            assertThatThrownBy(() -> elsewhere.await(d -> { })).as("a prompt that does not continue the held conversation")
+                .isInstanceOf(SessionNotHeldException.class).hasMessageContaining("another conversation");
+
+            long[] fresh = zoo.promptIds("question: what colour is the circle? answer:");
+            SequenceHandle over = engine.submit(greedy(Prefix.none(), fresh, 4), new SequenceOptions(false, "x", 0), () -> false);
+            Generation restarted = over.await(d -> { });
+            assertThat(over.reusedTokens()).as("a new session restores nothing").isZero();
+            SessionCache.Session replaced = sessions.session("x").orElseThrow();
+            assertThat(replaced.turns()).isEqualTo(1);
+            assertThat(replaced.tokens()).isEqualTo(conversation(fresh, restarted));
+
+            SequenceHandle next = engine.submit(greedy(Prefix.none(), follow(replaced.tokens(), "caption:"), 4),
+                new SequenceOptions(false, "x", 1), () -> false);
+            next.await(d -> { });
+            assertThat(next.reusedTokens()).isPositive();
+            assertThat(sessions.session("x").orElseThrow().turns()).isEqualTo(2);
+        }
     }
 }

@@ -104,15 +104,39 @@ class DecodeStepTest {
     void aSessionsSecondTurnContinuesTheConversationFromItsKeptCache() {
         StepOutput first = decode(Map.of("prompt", "question: what colour is the circle? answer:", "max_tokens", "6",
             "session_id", "chat-1"), 0, new CopyOnWriteArrayList<>());
-        assertThat(first.provenance()).containsEntry("decode.session", "chat-1").containsEntry("decode.prefix_cache_tokens", "0");
+        assertThat(first.provenance()).containsEntry("decode.session", "chat-1").containsEntry("decode.session_turn", "1")
+            .containsEntry("decode.prefix_cache_tokens", "0");
         StepOutput second = decode(Map.of("prompt", "question: where is the star? answer:", "max_tokens", "6",
-            "session_id", "chat-1"), 0, new CopyOnWriteArrayList<>());
+            "session_id", "chat-1", "session_turn", "1"), 0, new CopyOnWriteArrayList<>());
+        assertThat(second.provenance()).containsEntry("decode.session_turn", "2");
         assertThat(Integer.parseInt(second.provenance().get("decode.prefix_cache_tokens")))
             .as("the first turn's prompt and answer come from the session").isGreaterThan(zoo.promptIds(
                 "question: what colour is the circle? answer:").length);
         assertThatThrownBy(() -> decode(Map.of("prompt", "caption:", "session_id", "no spaces"), 0, new CopyOnWriteArrayList<>()))
             .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
             .hasMessageContaining("session_id");
+    }
+
+    @Test
+    void aContinuationOfASessionThisDecoderDoesNotHoldAtThatTurnFailsInsteadOfStartingOver() {
+        assertThatThrownBy(() -> decode(Map.of("prompt", "caption:", "max_tokens", "4", "session_id", "never-seen",
+            "session_turn", "1"), 0, new CopyOnWriteArrayList<>()))
+            .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+            .hasMessageContaining("Session 'never-seen' at turn 1 is not held by this decoder (it holds no such session")
+            .hasMessageContaining("resend the whole conversation without session_id");
+
+        decode(Map.of("prompt", "caption:", "max_tokens", "4", "session_id", "chat-2"), 0, new CopyOnWriteArrayList<>());
+        assertThatThrownBy(() -> decode(Map.of("prompt", "caption:", "max_tokens", "4", "session_id", "chat-2",
+            "session_turn", "2"), 0, new CopyOnWriteArrayList<>()))
+            .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
+            .hasMessageContaining("it holds that session at turn 1");
+        assertThatThrownBy(() -> decode(Map.of("prompt", "caption:", "session_turn", "1"), 0, new CopyOnWriteArrayList<>()))
+            .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+            .hasMessageContaining("session_turn=1 needs the session_id");
+        assertThatThrownBy(() -> decode(Map.of("prompt", "caption:", "session_id", "chat-2", "session_turn", "-1"), 0,
+            new CopyOnWriteArrayList<>()))
+            .isInstanceOfSatisfying(StepException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+            .hasMessageContaining("session_turn=-1");
     }
 
     @Test
