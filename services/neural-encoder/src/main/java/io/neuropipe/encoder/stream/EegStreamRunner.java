@@ -361,6 +361,9 @@ public class EegStreamRunner implements SmartLifecycle {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // the first AddPartitionsToTxn after a commit is usually refused with CONCURRENT_TRANSACTIONS while the
+        // coordinator still writes the markers; at the default 100 ms backoff that wait was most of a window's latency
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 5);
         return p;
     }
 
