@@ -187,6 +187,15 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The running application's context (tests reach its beans, e.g. to pause a binding). */
+    public synchronized ConfigurableApplicationContext context(String name) {
+        App app = app(name);
+        if (app.context == null) {
+            throw new IllegalStateException("Application '" + name + "' is not running");
+        }
+        return app.context;
+    }
+
     public synchronized boolean isRunning(String name) {
         return app(name).context != null;
     }

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -84,17 +85,35 @@ public final class CrashRun {
     }
 
     private final LocalStack stack;
-    private final String body;
+    private final String contentType;
+    private final byte[] body;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong retries = new AtomicLong();
     private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
     private final AtomicLong slowestAnswerNanos = new AtomicLong();
 
+    private volatile List<UUID> accepted = List.of();
+
     public CrashRun(LocalStack stack) {
-        this.stack = stack;
         // a timeout far beyond the run's length: this run is about loss and duplicates, not deadlines
-        this.body = BenchSamples.eegEncodeJob(Samples.eegTrial("eeg_sub-01_trials.npy", 0, 63, 250),
-            Map.of("timeout_ms", "600000"));
+        this(stack, BenchSamples.eegEncodeJob(Samples.eegTrial("eeg_sub-01_trials.npy", 0, 63, 250),
+            Map.of("timeout_ms", "600000")));
+    }
+
+    private CrashRun(LocalStack stack, String json) {
+        this(stack, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A run that submits {@code body} (a job request: JSON, or a multipart form with files) for every job. */
+    public CrashRun(LocalStack stack, String contentType, byte[] body) {
+        this.stack = stack;
+        this.contentType = contentType;
+        this.body = body;
+    }
+
+    /** The jobs the last {@link #run} got accepted. */
+    public List<UUID> acceptedJobs() {
+        return accepted;
     }
 
     /**
@@ -143,6 +162,7 @@ public final class CrashRun {
         }
         double submitSeconds = (System.nanoTime() - start) / 1e9;
         List<UUID> jobIds = ids.values().stream().map(UUID::fromString).distinct().toList();
+        accepted = jobIds;
         Outcome outcome = awaitEnded(jobIds, start + timeout.toNanos());
         Map<String, Integer> refused = new TreeMap<>();
         refusals.forEach((k, v) -> refused.put(k, v.get()));
@@ -152,8 +172,8 @@ public final class CrashRun {
 
     private String submit(String key, long deadlineNanos) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs"))
-            .header("content-type", "application/json").header("Idempotency-Key", key)
-            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            .header("content-type", contentType).header("Idempotency-Key", key)
+            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         while (System.nanoTime() < deadlineNanos) {
             long waitMs = 200;
             try {

@@ -46,6 +46,8 @@ public class BlobAutoConfiguration {
         config.setPassword(pg.password());
         config.setMaximumPoolSize(pg.maxPoolSize());
         config.setMinimumIdle(0);
+        // fail within 3 s while PostgreSQL is down: the step runner waits out the outage and checks the deadline
+        config.setConnectionTimeout(3000);
         config.setInitializationFailTimeout(-1);
         return new HikariDataSource(config);
     }

@@ -9,7 +9,10 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import io.neuropipe.proto.v1.BlobRef;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -64,7 +67,7 @@ public final class PostgresBlobStore implements BlobStore, AutoCloseable {
             }
             return ref;
         } catch (DataAccessException e) {
-            throw new BlobUnavailableException("Cannot store blob " + ref.getUri() + " for job " + jobId + ": " + e.getMessage(), e);
+            throw failure("Cannot store blob " + ref.getUri() + " for job " + jobId, e);
         }
     }
 
@@ -82,12 +85,24 @@ public final class PostgresBlobStore implements BlobStore, AutoCloseable {
         try {
             rows = jdbc.query("SELECT content FROM blobs WHERE sha256 = ?", (rs, i) -> rs.getBytes(1), sha);
         } catch (DataAccessException e) {
-            throw new BlobUnavailableException("Cannot read blob " + ref.getUri() + ": " + e.getMessage(), e);
+            throw failure("Cannot read blob " + ref.getUri(), e);
         }
         if (rows.isEmpty()) {
             throw new BlobMissingException("Blob " + ref.getUri() + " does not exist (deleted with its job?)");
         }
         return BlobRefs.verified(ref, rows.get(0));
+    }
+
+    /**
+     * Unavailable (retried, waited out by steps) only when the database cannot be reached or the
+     * failure may pass; a missing table or a bad statement is a configuration error, never waited out.
+     */
+    private static RuntimeException failure(String what, DataAccessException e) {
+        if (e instanceof DataAccessResourceFailureException || e instanceof TransientDataAccessException
+                || e instanceof RecoverableDataAccessException) {
+            return new BlobUnavailableException(what + ": " + e.getMessage(), e);
+        }
+        return new IllegalStateException(what + " (blob store misconfigured?): " + e.getMessage(), e);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.neuropipe.runtime.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -21,6 +22,11 @@ import org.springframework.validation.annotation.Validated;
  *                    ones travel as a blob reference. Must stay well below the producers' max.request.size
  * @param postgres    connection for the {@code postgres} store where the application has no DataSource of its own
  * @param filesystem  settings of the {@code filesystem} store
+ * @param outageWait  how long a service's step keeps retrying a record, with back-off and without
+ *                    committing its offset, while the blob store cannot be reached (reading a
+ *                    claim-checked input or storing a large output), counted from the start of the
+ *                    outage; the job's deadline still wins. Between 0 and 4m: below the consumers'
+ *                    {@code max.poll.interval.ms} (5 min)
  */
 @Validated
 @ConfigurationProperties("neuropipe.blobs")
@@ -28,7 +34,8 @@ public record BlobProperties(
         @NotNull @DefaultValue("postgres") Store store,
         @NotNull @DefaultValue("512KB") DataSize inlineLimit,
         @Valid @NotNull @DefaultValue Postgres postgres,
-        @Valid @NotNull @DefaultValue FileSystem filesystem) {
+        @Valid @NotNull @DefaultValue FileSystem filesystem,
+        @NotNull @DefaultValue("2m") Duration outageWait) {
 
     /** Largest inline limit: records must leave room for the rest of an envelope under 8 MiB. */
     public static final long MAX_INLINE_LIMIT = 4L * 1024 * 1024;
@@ -39,6 +46,11 @@ public record BlobProperties(
         POSTGRES,
         /** Files under {@code neuropipe.blobs.filesystem.root}. */
         FILESYSTEM
+    }
+
+    @AssertTrue(message = "neuropipe.blobs.outage-wait must be between 0 and 4m (below the consumers' max.poll.interval.ms of 5m)")
+    public boolean isOutageWaitInRange() {
+        return outageWait == null || !outageWait.isNegative() && outageWait.compareTo(Duration.ofMinutes(4)) <= 0;
     }
 
     @AssertTrue(message = "neuropipe.blobs.inline-limit must be between 1KB and 4MB")

@@ -7,6 +7,7 @@ import io.neuropipe.runtime.cancel.CancellationRegistry;
 import io.neuropipe.runtime.metrics.DecodingMetrics;
 import io.neuropipe.runtime.model.ExecutionProviders;
 import io.neuropipe.runtime.model.ModelRepository;
+import io.neuropipe.runtime.step.BlobOutageWait;
 import io.neuropipe.runtime.step.StepRunner;
 import io.neuropipe.runtime.trace.KafkaPathObservations;
 import io.neuropipe.runtime.trace.StepTracing;
@@ -24,7 +25,8 @@ import org.springframework.context.annotation.Bean;
 
 /** Beans every NeuroPipe service gets: the model repository, the step runner, tracing and shared meters. */
 @AutoConfiguration
-@EnableConfigurationProperties({OnnxRuntimeProperties.class, ModelRepositoryProperties.class, StepProperties.class})
+@EnableConfigurationProperties({OnnxRuntimeProperties.class, ModelRepositoryProperties.class, StepProperties.class,
+    BlobProperties.class})
 public class NeuropipeRuntimeAutoConfiguration {
 
     @Bean
@@ -48,8 +50,9 @@ public class NeuropipeRuntimeAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnClass(StreamBridge.class)
     StepRunner stepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry,
-                          ClaimCheck claimCheck, CancellationRegistry cancellations, Tracing tracing) {
-        return new StepRunner(bridge, props, bindings, registry, claimCheck, cancellations, new StepTracing(tracing));
+                          ClaimCheck claimCheck, BlobProperties blobs, CancellationRegistry cancellations, Tracing tracing) {
+        return new StepRunner(bridge, props, bindings, registry, claimCheck, new BlobOutageWait(blobs.outageWait()),
+            cancellations, new StepTracing(tracing));
     }
 
     /** Spans through the OpenTelemetry SDK Spring Boot configures; a no-op one when tracing is not on the classpath. */

@@ -20,6 +20,7 @@ import io.neuropipe.proto.v1.StepResult;
 import io.neuropipe.proto.v1.StepTiming;
 import io.neuropipe.runtime.blob.ClaimCheck;
 import io.neuropipe.runtime.cancel.CancellationRegistry;
+import io.neuropipe.runtime.cancel.CancellationToken;
 import io.neuropipe.runtime.config.StepProperties;
 import io.neuropipe.runtime.trace.StepSpan;
 import io.neuropipe.runtime.trace.StepTracing;
@@ -40,7 +41,8 @@ import org.springframework.messaging.support.MessageBuilder;
  * (fan-out), publishes the step's result, partial outputs or failure as {@link JobEvent}s, records
  * timings, and continues the W3C trace. Envelopes of cancelled jobs are skipped and a step that
  * sees its job cancelled midway ends it, both with a CANCELLED outcome; artifacts above the inline
- * limit leave by claim check ({@link ClaimCheck}). Permanent failures fail the job at once and are rethrown
+ * limit leave by claim check ({@link ClaimCheck}); while the blob store is unreachable the record
+ * is retried in place ({@link BlobOutageWait}). Permanent failures fail the job at once and are rethrown
  * so the binder moves the record to the DLQ; transient ones are retried by the binder and fail the
  * job on the last attempt.
  */
@@ -54,17 +56,20 @@ public final class StepRunner {
     private final BindingServiceProperties bindings;
     private final MeterRegistry registry;
     private final ClaimCheck claimCheck;
+    private final BlobOutageWait blobOutageWait;
     private final CancellationRegistry cancellations;
     private final StepTracing tracing;
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
     public StepRunner(StreamBridge bridge, StepProperties props, BindingServiceProperties bindings, MeterRegistry registry,
-                      ClaimCheck claimCheck, CancellationRegistry cancellations, StepTracing tracing) {
+                      ClaimCheck claimCheck, BlobOutageWait blobOutageWait, CancellationRegistry cancellations,
+                      StepTracing tracing) {
         this.bridge = bridge;
         this.props = props;
         this.bindings = bindings;
         this.registry = registry;
         this.claimCheck = claimCheck;
+        this.blobOutageWait = blobOutageWait;
         this.cancellations = cancellations;
         this.tracing = tracing;
     }
@@ -105,12 +110,13 @@ public final class StepRunner {
                 throw new JobCancelledException("Job cancelled before step " + node.getId() + " started");
             }
             StageTimings timings = new StageTimings();
-            StepInput input = new StepInput(envelope, node, partialSink(envelope, node, trace), timings, claimCheck,
-                cancellations.token(envelope.getJobId()));
-            StepOutput output = handler.handle(input);
-            tracing.output(output.provenance());
-            output = new StepOutput(output.artifacts().stream().map(a -> claimCheck.offload(envelope.getJobId(), a)).toList(),
-                output.provenance());
+            CancellationToken token = cancellations.token(envelope.getJobId());
+            StepInput input = new StepInput(envelope, node, partialSink(envelope, node, trace), timings, claimCheck, token);
+            StepOutput handled = blobOutageWait.call(() -> handler.handle(input), envelope.getDeadlineEpochMs(), token);
+            tracing.output(handled.provenance());
+            StepOutput output = new StepOutput(blobOutageWait.call(() -> handled.artifacts().stream()
+                .map(a -> claimCheck.offload(envelope.getJobId(), a)).toList(), envelope.getDeadlineEpochMs(), token),
+                handled.provenance());
             forward(envelope, node, output, trace);
             long totalUs = (System.nanoTime() - start) / 1000;
             publish(event(envelope, node, trace)
@@ -122,6 +128,10 @@ public final class StepRunner {
             attempts.remove(attemptKey(message));
             publishFailure(envelope, node, trace, e.code(), e.getMessage(), null);
             record(handler, "cancelled", start);
+        } catch (DeadlineExceededException e) {
+            attempts.remove(attemptKey(message));
+            publishFailure(envelope, node, trace, e.code(), e.getMessage(), null);
+            record(handler, "expired", start);
         } catch (TransientStepException e) {
             int attempt = attempts.merge(attemptKey(message), 1, Integer::sum);
             if (attempt >= maxAttempts(handler)) {

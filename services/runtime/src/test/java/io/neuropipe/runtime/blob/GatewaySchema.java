@@ -27,8 +27,14 @@ public final class GatewaySchema {
 
     /** JDBC URL of a new schema with every migration applied. */
     public static String create() {
+        return create("neuropipe");
+    }
+
+    /** JDBC URL of a new schema with every migration applied, in {@code database} (created if missing). */
+    public static String create(String database) {
+        SharedInfrastructure.postgres().createDatabaseIfMissing(database);
         String schema = "blobs_" + UUID.randomUUID().toString().replace("-", "");
-        String base = SharedInfrastructure.postgres().jdbcUrl("neuropipe");
+        String base = SharedInfrastructure.postgres().jdbcUrl(database);
         try (Connection c = dataSource(base).getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA " + schema);
             st.execute("SET search_path TO " + schema);
