@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.neuropipe.gateway.config.StoreOutageProperties;
 import io.neuropipe.gateway.job.StoreOutages;
+import io.neuropipe.runtime.retry.OutageBackoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,8 +20,6 @@ import org.springframework.stereotype.Component;
 class StoreOutageRetry {
 
     private static final Logger log = LoggerFactory.getLogger(StoreOutageRetry.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
     private final Duration wait;
 
@@ -30,7 +29,7 @@ class StoreOutageRetry {
 
     void run(Runnable handling) {
         long deadline = System.nanoTime() + wait.toNanos();
-        long backoffMs = FIRST_BACKOFF.toMillis();
+        OutageBackoff backoff = new OutageBackoff();
         int attempts = 0;
         while (true) {
             try {
@@ -46,18 +45,10 @@ class StoreOutageRetry {
                 if (attempts++ == 0) {
                     log.warn("Job store unreachable; retrying this record for up to {}: {}", wait, e.toString());
                 }
-                sleep(backoffMs);
-                backoffMs = Math.min(MAX_BACKOFF.toMillis(), backoffMs * 2);
+                if (!backoff.pause(Long.MAX_VALUE)) {
+                    throw new IllegalStateException("Interrupted while waiting for the job store", e);
+                }
             }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms); // back-off between attempts: there is no signal for "database back"
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the job store", e);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import io.neuropipe.runtime.blob.BlobUnavailableException;
 import io.neuropipe.runtime.cancel.CancellationToken;
+import io.neuropipe.runtime.retry.OutageBackoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class BlobOutageWait {
 
     private static final Logger log = LoggerFactory.getLogger(BlobOutageWait.class);
-    private static final long FIRST_BACKOFF_MS = 100;
-    private static final long MAX_BACKOFF_MS = 2000;
     private static final long NO_OUTAGE = Long.MIN_VALUE;
 
     private final Duration wait;
@@ -42,7 +41,7 @@ public final class BlobOutageWait {
      * @param deadlineEpochMs the job's deadline (0: none)
      */
     public <T> T call(Supplier<T> part, long deadlineEpochMs, CancellationToken cancellation) {
-        long backoffMs = FIRST_BACKOFF_MS;
+        OutageBackoff backoff = new OutageBackoff();
         int retries = 0;
         while (true) {
             try {
@@ -73,8 +72,9 @@ public final class BlobOutageWait {
                 if (retries++ == 0) {
                     log.warn("Blob store unreachable; retrying for up to {}: {}", wait, outage.getMessage());
                 }
-                sleep(Math.min(backoffMs, untilDeadlineMs));
-                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+                if (!backoff.pause(untilDeadlineMs)) {
+                    throw new TransientStepException("Interrupted while waiting for the blob store", e);
+                }
             }
         }
     }
@@ -86,14 +86,5 @@ public final class BlobOutageWait {
             }
         }
         return null;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms); // back-off between attempts: nothing signals "store back"
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientStepException("Interrupted while waiting for the blob store", e);
-        }
     }
 }
