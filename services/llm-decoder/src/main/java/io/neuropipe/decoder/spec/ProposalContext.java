@@ -11,8 +11,4 @@ package io.neuropipe.decoder.spec;
  *                computed them (a fused verification graph), else null
  */
 public record ProposalContext(int root, float[] hidden, TokenHistory history, SpeculationOptions options, float[] headLogits) {
-
-    public ProposalContext(int root, float[] hidden, TokenHistory history, SpeculationOptions options) {
-        this(root, hidden, history, options, null);
-    }
 }
