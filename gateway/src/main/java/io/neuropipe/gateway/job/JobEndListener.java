@@ -26,10 +26,10 @@ import org.springframework.stereotype.Component;
  * waited on here, whose notices it may have missed. Notices of jobs this instance ended itself find no waiter left.
  */
 @Component
-public class JobEndListener extends BackgroundLoop {
+class JobEndListener extends BackgroundLoop {
 
     /** The NOTIFY channel; the payload is the job id. */
-    public static final String CHANNEL = "neuropipe_job_ended";
+    static final String CHANNEL = "neuropipe_job_ended";
     private static final Logger log = LoggerFactory.getLogger(JobEndListener.class);
 
     private final DataSource connections;
@@ -37,7 +37,7 @@ public class JobEndListener extends BackgroundLoop {
     private final JobCompletions completions;
     private final JobEndProperties properties;
 
-    public JobEndListener(DataSource dataSource, JobStore jobs, JobCompletions completions, JobEndProperties properties) {
+    JobEndListener(DataSource dataSource, JobStore jobs, JobCompletions completions, JobEndProperties properties) {
         super("job-end-listener", properties.pollTimeout().plusSeconds(5));
         this.connections = DataSourceBuilder.derivedFrom(dataSource).type(SimpleDriverDataSource.class).build();
         this.jobs = jobs;
