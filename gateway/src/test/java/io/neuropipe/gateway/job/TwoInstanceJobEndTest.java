@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.neuropipe.gateway.GatewayApplication;
 import io.neuropipe.gateway.GatewayTestSupport;
+import io.neuropipe.gateway.SseClient;
 import io.neuropipe.proto.v1.Artifact;
 import io.neuropipe.proto.v1.JobEvent;
 import io.neuropipe.proto.v1.StepEnvelope;
@@ -36,8 +37,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Two gateway instances on one job store and broker, as two replicas run: a request waiting on instance A
- * ({@code GET /v1/jobs/{id}?wait=}, sync {@code generate}) ends within a second of instance B ending the job. A
- * consumes no job events, so only B can store the result.
+ * ({@code GET /v1/jobs/{id}?wait=}, sync {@code generate}, the job's event stream) ends within a second of instance B
+ * ending the job. A consumes no job events, so only B can store the result.
  */
 class TwoInstanceJobEndTest {
 
@@ -51,7 +52,9 @@ class TwoInstanceJobEndTest {
 
     @BeforeAll
     static void start() {
-        a = instance(Map.of("spring.cloud.stream.bindings.jobEvents-in-0.consumer.auto-startup", "false"));
+        // A's relay sweep (whose resync would tell its streams of the end within a second) is slowed to leave it to the notice
+        a = instance(Map.of("spring.cloud.stream.bindings.jobEvents-in-0.consumer.auto-startup", "false",
+            "neuropipe.gateway.relay.sweep-interval", "30s"));
         b = instance(Map.of());
         decodeTopic = GatewayTestSupport.consumer("neuropipe.step.decode");
         decoder = GatewayTestSupport.producer();
@@ -116,13 +119,20 @@ class TwoInstanceJobEndTest {
         HttpResponse<String> timedOut = send(at(a, "/v1/jobs/" + id + "?wait=200ms").GET()).get(10, TimeUnit.SECONDS);
         assertThat(GatewayTestSupport.JSON.readTree(timedOut.body()).path("status").asString()).isIn("PENDING", "RUNNING");
 
-        CompletableFuture<HttpResponse<String>> waiting = send(at(a, "/v1/jobs/" + id + "?wait=25s").GET());
-        awaitWaiterOnA(UUID.fromString(id));
-        HttpResponse<String> cancelled = send(at(b, "/v1/jobs/" + id).DELETE()).get(10, TimeUnit.SECONDS);
-        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        try (SseClient events = new SseClient(port(a), "/v1/jobs/" + id + "/events", Map.of())) {
+            events.await(e -> e.name().equals("step"));
+            CompletableFuture<HttpResponse<String>> waiting = send(at(a, "/v1/jobs/" + id + "?wait=25s").GET());
+            awaitWaiterOnA(UUID.fromString(id));
+            HttpResponse<String> cancelled = send(at(b, "/v1/jobs/" + id).DELETE()).get(10, TimeUnit.SECONDS);
+            assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+            long cancelledAt = System.nanoTime();
 
-        HttpResponse<String> woken = waiting.get(WOKEN_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(GatewayTestSupport.JSON.readTree(woken.body()).path("status").asString()).isEqualTo("CANCELLED");
+            HttpResponse<String> woken = waiting.get(WOKEN_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(GatewayTestSupport.JSON.readTree(woken.body()).path("status").asString()).isEqualTo("CANCELLED");
+            SseClient.Event end = events.await(e -> e.name().equals("job"));
+            assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(WOKEN_WITHIN);
+            assertThat(end.data().path("status").asString()).isEqualTo("CANCELLED");
+        }
     }
 
     @Test
