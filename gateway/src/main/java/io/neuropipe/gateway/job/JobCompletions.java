@@ -1,5 +1,6 @@
 package io.neuropipe.gateway.job;
 
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,10 +13,9 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Wakes requests waiting for a job to end ({@code GET /v1/jobs/{id}?wait=...}) when this instance
- * commits the job's final state. Jobs finished by another gateway instance are not signalled here;
- * their waiters see the final state when their wait times out. Live subscribers
- * ({@link JobFeed}) are told the job ended at the same moment.
+ * Wakes requests waiting for a job to end ({@code GET /v1/jobs/{id}?wait=...}, sync {@code generate}) when this
+ * instance commits the job's final state, or when {@link JobEndListener} hears that another instance did. Live
+ * subscribers ({@link JobFeed}) are told the job ended at the same moment.
  */
 @Component
 public class JobCompletions {
@@ -48,6 +48,20 @@ public class JobCompletions {
         } else {
             finished(id);
         }
+    }
+
+    /**
+     * Another gateway instance committed the job's final state: wakes its waiters here, and lets live subscribers catch
+     * up on the steps that instance stored before they hear of the end.
+     */
+    void endedElsewhere(UUID id) {
+        feed.publish(id, new FeedEvent.Resync());
+        finished(id);
+    }
+
+    /** Jobs with a waiter on this instance now. */
+    Set<UUID> waitingJobs() {
+        return Set.copyOf(waiting.keySet());
     }
 
     private void finished(UUID id) {

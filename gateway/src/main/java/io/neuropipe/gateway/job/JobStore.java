@@ -125,9 +125,11 @@ public class JobStore {
             .params(ts(now), id).update();
     }
 
+    /** Stores the job's final state and, when that commits, tells every gateway instance ({@link JobEndListener}). */
     public void finish(UUID id, JobState state, String errorCode, String errorMessage, Instant now) {
         jdbc.sql("UPDATE jobs SET status = ?, error_code = ?, error_message = ?, updated_at = ?, finished_at = ? WHERE id = ?")
             .params(state.name(), errorCode, errorMessage, ts(now), ts(now), id).update();
+        jdbc.sql("SELECT pg_notify(?, ?)").params(JobEndListener.CHANNEL, id.toString()).query((rs, n) -> n).list();
     }
 
     private JobRow row(ResultSet rs, int n) throws SQLException {

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.neuropipe.gateway.config.GatewayProperties;
+import io.neuropipe.gateway.lifecycle.BackgroundLoop;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * commit signals new rows and, as a safety net, every sweep interval.
  */
 @Component
-public class OutboxRelay implements SmartLifecycle {
+public class OutboxRelay extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -34,10 +34,10 @@ public class OutboxRelay implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final GatewayProperties.Relay config;
     private final List<Runnable> sweepTasks;
-    private volatile Thread thread;
 
     public OutboxRelay(Outbox outbox, OutboxSignal signal, KafkaPublisher publisher, OutboxTracing tracing,
                        TransactionTemplate tx, GatewayProperties properties, List<SweepTask> sweepTasks) {
+        super("outbox-relay", Duration.ofSeconds(5));
         this.outbox = outbox;
         this.tracing = tracing;
         this.signal = signal;
@@ -48,36 +48,10 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        Thread t = new Thread(this::run, "outbox-relay");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
-    }
-
-    @Override
-    public void stop() {
-        Thread t = thread;
-        thread = null;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return thread != null;
-    }
-
-    private void run() {
+    protected void loop() {
         long interval = config.sweepInterval().toNanos();
         long nextSweep = System.nanoTime();
-        while (thread == Thread.currentThread()) {
+        while (going()) {
             try {
                 signal.await(Duration.ofNanos(Math.max(0, nextSweep - System.nanoTime())));
                 if (System.nanoTime() - nextSweep >= 0) {

@@ -57,6 +57,37 @@ public record DraftTree(int[] tokens, int[] parents, int[] depths) {
         return Arrays.stream(depths).max().orElse(0);
     }
 
+    /**
+     * This tree without the nodes deeper than {@code depth} (the tree itself when none is): every kept node's parent
+     * is kept, and the nodes keep their order.
+     */
+    public DraftTree truncated(int depth) {
+        int kept = 0;
+        for (int d : depths) {
+            if (d <= depth) {
+                kept++;
+            }
+        }
+        if (kept == tokens.length) {
+            return this;
+        }
+        int[] index = new int[tokens.length];
+        int[] keptTokens = new int[kept];
+        int[] keptParents = new int[kept];
+        int[] keptDepths = new int[kept];
+        int next = 0;
+        for (int i = 0; i < tokens.length; i++) {
+            if (depths[i] <= depth) {
+                index[i] = next;
+                keptTokens[next] = tokens[i];
+                keptParents[next] = parents[i] < 0 ? -1 : index[parents[i]];
+                keptDepths[next] = depths[i];
+                next++;
+            }
+        }
+        return new DraftTree(keptTokens, keptParents, keptDepths);
+    }
+
     /** Whether {@code ancestor} is {@code node} itself or on its path to the root. */
     public boolean isAncestorOrSelf(int ancestor, int node) {
         for (int n = node; n >= 0; n = parents[n]) {

@@ -37,11 +37,13 @@ public class SpeculativeGenerator {
 
     /** Idle KV/staging buffers kept between requests: enough for a few concurrent requests of the zoo decoder. */
     private static final int IDLE_BUFFERS = 96;
+    private static final String MAX_POSITIONS_KEY = "max_position_embeddings";
     private final LanguageModelEngine engine;
     private final OnnxModel treeLm;
     private final OnnxModel medusaTreeLm;
     private final Map<String, Proposer> proposers;
     private final MeterRegistry registry;
+    private final long positionLimit;
     private final DirectBufferPool buffers = new DirectBufferPool(IDLE_BUFFERS);
     private final Map<String, DecodingMetrics.Proposer> metrics = new ConcurrentHashMap<>();
 
@@ -51,6 +53,7 @@ public class SpeculativeGenerator {
         this.treeLm = props.treeModel().isBlank() ? null : models.model(props.treeModel());
         this.proposers = proposers.stream().collect(Collectors.toMap(Proposer::name, Function.identity()));
         this.registry = registry;
+        this.positionLimit = (long) engine.card().preprocessingNumber(MAX_POSITIONS_KEY, 0);
         this.medusaTreeLm = treeLm == null || props.medusaTreeModel().isBlank() ? null : models.model(props.medusaTreeModel());
         for (OnnxModel tree : Arrays.asList(treeLm, medusaTreeLm)) {
             if (tree != null) {
@@ -136,7 +139,10 @@ public class SpeculativeGenerator {
             while (out.add(root, eos)) {
                 cancellation.throwIfCancelled();
                 history.add(root);
-                DraftTree tree = proposer.propose(new ProposalContext(root, state, history, options, headLogits));
+                // Nodes past max_tokens are never emitted; cutting them keeps the positions within what PositionLimit checked.
+                DraftTree tree = proposer.propose(new ProposalContext(root, state, history, options, headLogits))
+                    .truncated(request.maxTokens() - out.generated.size());
+                requireWithinPositions(nextPosition + tree.maxDepth());
                 TreeKvCache.Forward pass = options.treeAttention() ? cache.verify(tree, embeddings(tree), positions(tree, nextPosition))
                     : cache.verifyPaths(tree, nextPosition, engine::embed);
                 Acceptance acceptance = TreeAcceptance.accept(tree, pass.logits(), vocab, options.acceptance(), request.sampler(),
@@ -173,6 +179,13 @@ public class SpeculativeGenerator {
         SpeculationStats stats = new SpeculationStats(proposer.name(), steps, acceptedDrafts,
             Arrays.copyOf(drafted, depth), Arrays.copyOf(accepted, depth));
         return new SpeculativeGeneration(new Generation(out.text(), out.generated, out.finish, prefillMicros), stats);
+    }
+
+    private void requireWithinPositions(long deepest) {
+        if (positionLimit > 0 && deepest >= positionLimit) {
+            throw new IllegalStateException("A draft tree reaches position id " + deepest + " but " + engine.card().id() + " has "
+                + positionLimit + " (" + MAX_POSITIONS_KEY + ")");
+        }
     }
 
     private float[] embeddings(DraftTree tree) {

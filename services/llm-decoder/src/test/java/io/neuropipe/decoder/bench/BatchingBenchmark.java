@@ -31,6 +31,9 @@ import io.neuropipe.decoder.sched.SequenceOptions;
  */
 public final class BatchingBenchmark {
 
+    /** The token pruner's default {@code ratio} of strategy {@code cls-topk} (kept share). */
+    private static final double CLS_TOPK_DEFAULT_RATIO = 0.5;
+
     private BatchingBenchmark() {
     }
 
@@ -43,6 +46,12 @@ public final class BatchingBenchmark {
             List<ZooImages.Image> val = ZooImages.load(images, zoo.models(), requests);
             List<Prefix> vision = new ArrayList<>();
             val.forEach(im -> vision.add(zoo.visionPrefix(im.patchTokens(), ZooImages.gridPositions())));
+            // what image-caption sends when the client asks for strategy=cls-topk at the pruner's default ratio
+            List<Prefix> pruned = new ArrayList<>();
+            val.forEach(im -> {
+                ZooImages.Kept kept = ZooImages.clsTopK(im, CLS_TOPK_DEFAULT_RATIO);
+                pruned.add(zoo.visionPrefix(kept.tokens(), kept.positions()));
+            });
             List<Prefix> brain = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
                 brain.add(zoo.brainPrefix(i));
@@ -57,6 +66,8 @@ public final class BatchingBenchmark {
                 concurrency);
             run(zoo, "image prefix (256 rows) + caption", i -> greedy(vision.get(i % vision.size()), caption, 32), requests,
                 concurrency);
+            run(zoo, "image prefix pruned by cls-topk 0.5 (128 rows) + caption", i -> greedy(pruned.get(i % pruned.size()), caption, 32),
+                requests, concurrency);
             run(zoo, "image prefix + caption, 48 tokens, no eos", i -> endless(vision.get(i % vision.size()), caption, 48), requests,
                 concurrency);
         }

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.ModelRepository;
 import io.neuropipe.runtime.model.OnnxModel;
+import io.neuropipe.runtime.model.Outputs;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,8 +21,20 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ZooImages {
 
-    public record Image(float[] patchTokens, String caption, List<String[]> qa) {
+    /**
+     * @param patchTokens  [256 * 64] the encoder's patch tokens in grid order
+     * @param clsAttention [256] the encoder's CLS attention to each patch, averaged over its heads (as the prune step
+     *                     ranks them)
+     */
+    public record Image(float[] patchTokens, float[] clsAttention, String caption, List<String[]> qa) {
     }
+
+    /** Vision rows a prune strategy keeps: [k * 64] tokens in grid order and their [k] grid positions. */
+    public record Kept(float[] tokens, long[] positions) {
+    }
+
+    private static final int PATCHES = 256;
+    private static final int DIM = 64;
 
     private ZooImages() {
     }
@@ -39,15 +53,52 @@ public final class ZooImages {
                 }
             }
             float[] tokens;
+            float[] attention;
             try (InferenceScope scope = encoder.scope()) {
-                tokens = scope.run(encoder, Map.of("pixel_values", scope.floats(nchw, 1, 3, 32, 32))).floats("patch_tokens");
+                Outputs out = scope.run(encoder, Map.of("pixel_values", scope.floats(nchw, 1, 3, 32, 32)));
+                tokens = out.floats("patch_tokens");
+                attention = headMean(out.floats("cls_attention"), PATCHES);
             }
             JsonNode s = stimuli.get(i);
             List<String[]> qa = new ArrayList<>();
             s.get("qa").forEach(pair -> qa.add(new String[] {pair.get(0).asString(), pair.get(1).asString()}));
-            images.add(new Image(tokens, s.get("caption").asString(), qa));
+            images.add(new Image(tokens, attention, s.get("caption").asString(), qa));
         }
         return images;
+    }
+
+    private static float[] headMean(float[] perHead, int count) {
+        int heads = perHead.length / count;
+        float[] mean = new float[count];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < count; i++) {
+                mean[i] += perHead[h * count + i] / heads;
+            }
+        }
+        return mean;
+    }
+
+    /**
+     * What the prune step's {@code cls-topk} strategy sends at keep ratio {@code ratio}: the ceil(ratio * 256) patches with
+     * the highest CLS attention (ties to the lower grid index), in grid order. Written again here because a service's
+     * tests cannot use another service's module (token-pruner's {@code ClsTopKPruning} + {@code TokenSelection}).
+     */
+    public static Kept clsTopK(Image image, double ratio) {
+        float[] attention = image.clsAttention();
+        int keep = Math.max(1, Math.min(PATCHES, (int) Math.ceil(ratio * PATCHES - 1e-9)));
+        int[] chosen = IntStream.range(0, PATCHES).boxed()
+            .sorted((a, b) -> {
+                int c = Float.compare(attention[b], attention[a]);
+                return c != 0 ? c : Integer.compare(a, b);
+            })
+            .limit(keep).mapToInt(Integer::intValue).sorted().toArray();
+        float[] tokens = new float[keep * DIM];
+        long[] positions = new long[keep];
+        for (int k = 0; k < keep; k++) {
+            System.arraycopy(image.patchTokens(), chosen[k] * DIM, tokens, k * DIM, DIM);
+            positions[k] = chosen[k];
+        }
+        return new Kept(tokens, positions);
     }
 
     public static long[] gridPositions() {
