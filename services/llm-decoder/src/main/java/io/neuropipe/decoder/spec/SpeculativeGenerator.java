@@ -33,16 +33,19 @@ import org.springframework.stereotype.Component;
  * verification pass also yields the next step's Medusa draft, so a step is one ONNX Runtime call.
  */
 @Component
-public class SpeculativeGenerator {
+public class SpeculativeGenerator implements AutoCloseable {
 
     /** Idle KV/staging buffers kept between requests: enough for a few concurrent requests of the zoo decoder. */
     private static final int IDLE_BUFFERS = 96;
+    /** Idle tree workspaces kept between requests (a few MB each for the zoo decoder). */
+    private static final int IDLE_WORKSPACES = 8;
     private final LanguageModelEngine engine;
     private final OnnxModel treeLm;
     private final OnnxModel medusaTreeLm;
     private final Map<String, Proposer> proposers;
     private final MeterRegistry registry;
     private final DirectBufferPool buffers = new DirectBufferPool(IDLE_BUFFERS);
+    private final TreeWorkspaces workspaces = new TreeWorkspaces(IDLE_WORKSPACES);
     private final Map<String, DecodingMetrics.Proposer> metrics = new ConcurrentHashMap<>();
 
     public SpeculativeGenerator(LanguageModelEngine engine, ModelRepository models, SpeculationProperties props,
@@ -120,8 +123,8 @@ public class SpeculativeGenerator {
         int draftWidth = fused ? (int) medusaTreeLm.card().preprocessingNumber("medusa_heads", 0) * vocab : 0;
         OnnxModel verifier = fused ? medusaTreeLm : treeLm == null ? engine.lm() : treeLm;
         try (InferenceScope scope = engine.lm().scope();
-             TreeKvCache cache = new TreeKvCache(engine.lm(), verifier, scope, buffers, prompt.count() + request.maxTokens() + maxNodes + 1,
-                 draftWidth)) {
+             TreeKvCache cache = new TreeKvCache(engine.lm(), verifier, scope, buffers, workspaces,
+                 prompt.count() + request.maxTokens() + 1, maxNodes, draftWidth)) {
             PrefillInput input = request.prefixStage().apply(
                 new PrefillInput(prompt.embeds(), prompt.positions(), prompt.count(), request.prefix().length()));
             TreeKvCache.Forward first = cache.prefill(input.embeds(), input.positions(), input.length());
@@ -190,6 +193,12 @@ public class SpeculativeGenerator {
             positions[i] = rootPosition + tree.depths()[i];
         }
         return positions;
+    }
+
+    /** Frees the idle tree workspaces' tensors. */
+    @Override
+    public void close() {
+        workspaces.close();
     }
 
     /** Streams accepted tokens and decides when generation ends, with plain decoding's rules. */

@@ -68,7 +68,8 @@ class FusedMedusaVerificationTest {
             nodePositions[i] = prompt.length + tree.depths()[i];
         }
         try (InferenceScope scope = engine.lm().scope();
-             TreeKvCache cache = new TreeKvCache(engine.lm(), treeLm, scope, new DirectBufferPool(0), prompt.length + tree.size(), draftWidth)) {
+             TreeKvCache cache = new TreeKvCache(engine.lm(), treeLm, scope, new DirectBufferPool(0),
+                 new TreeWorkspaces(0), prompt.length, tree.size(), draftWidth)) {
             cache.prefill(embeds, positions, prompt.length);
             return cache.verify(tree, nodes, nodePositions);
         }

@@ -59,6 +59,8 @@ public final class SpeculativeBenchmark {
             List<ZooRequests.Case> cases = ZooRequests.cases(models, engine, maxTokens, true, questions);
             Map<String, Totals> totals = new LinkedHashMap<>();
             MODES.forEach(m -> totals.put(m, new Totals()));
+            Map<String, SpeculationOptions> options = new LinkedHashMap<>();
+            MODES.stream().filter(m -> !m.equals("plain")).forEach(m -> options.put(m, options(props, m.replace("#fused", ""))));
             for (int round = -1; round < repeats; round++) {
                 for (ZooRequests.Case c : cases) {
                     List<Integer> reference = null;
@@ -71,7 +73,7 @@ public final class SpeculativeBenchmark {
                             g = plain.generate(c.request(), d -> { });
                         } else {
                             SpeculativeGeneration s = (mode.endsWith("#fused") ? fused : speculative)
-                                .generate(c.request(), options(props, mode.replace("#fused", "")), d -> { });
+                                .generate(c.request(), options.get(mode), d -> { });
                             g = s.generation();
                             stats = s.stats();
                         }
