@@ -23,8 +23,8 @@ import io.neuropipe.runtime.model.ModelRepository;
  * samples: vision prefix of 256 or 86 patches, brain prefix; caption prompt and every question), modes interleaved
  * per request so background load hits all alike. Checks every speculative output is token-identical to plain.
  * Captions only unless {@code -Dbench.questions=true} (answers are one word, so those requests are all prefill).
- * ONNX Runtime with 1 intra-op and 1 inter-op thread.
- * Args: output markdown file; system properties {@code bench.repeats} (default 5), {@code bench.maxTokens} (32).
+ * ONNX Runtime with {@code bench.threads} intra-op threads (default 1; the same setting for every mode) and 1 inter-op
+ * thread. Args: output markdown file; system properties {@code bench.repeats} (default 5), {@code bench.maxTokens} (32).
  */
 public final class SpeculativeBenchmark {
 
@@ -47,8 +47,9 @@ public final class SpeculativeBenchmark {
         int maxTokens = Integer.getInteger("bench.maxTokens", 32);
         Path out = Path.of(args.length > 0 ? args[0] : "target/speculative-benchmark.md");
         boolean questions = Boolean.getBoolean("bench.questions");
-        var oneThread = new OnnxRuntimeProperties(OnnxRuntimeProperties.ExecutionProvider.CPU, 0, 0, false, "", false, 1, 1);
-        try (ModelRepository models = ZooRequests.repository(oneThread)) {
+        int threads = Integer.getInteger("bench.threads", 1);
+        var runtime = new OnnxRuntimeProperties(OnnxRuntimeProperties.ExecutionProvider.CPU, 0, 0, false, "", false, threads, 1);
+        try (ModelRepository models = ZooRequests.repository(runtime)) {
             LanguageModelEngine engine = new LanguageModelEngine(models, ZooRequests.decoderProperties());
             SpeculationProperties props = SpeculationProperties.defaults();
             Generator plain = new Generator(engine);
@@ -120,8 +121,8 @@ public final class SpeculativeBenchmark {
     private static String report(Map<String, Totals> totals, int requests, int repeats, int maxTokens) {
         Totals base = totals.get("plain");
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "%d requests x %d rounds, max %d new tokens, %d tokens per round%n%n", requests, repeats,
-            maxTokens, base.tokens / repeats));
+        md.append(String.format(Locale.ROOT, "%d requests x %d rounds, max %d new tokens, %d tokens per round, %d intra-op thread(s)%n%n",
+            requests, repeats, maxTokens, base.tokens / repeats, Integer.getInteger("bench.threads", 1)));
         md.append("| mode | tokens/s (whole request) | speed-up | tokens/s (decode phase) | speed-up | CPU-time speed-up (whole request) "
             + "| mean accepted length | acceptance by depth | outputs identical to plain |\n|---|---|---|---|---|---|---|---|---|\n");
         for (var e : totals.entrySet()) {
