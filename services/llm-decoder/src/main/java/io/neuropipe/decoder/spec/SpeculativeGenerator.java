@@ -27,8 +27,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Draft (proposer) -> verify the whole tree in one pass (tree attention) -> accept the longest matching path plus the
- * base model's next token -> keep only the accepted entries in the KV cache. Prefill and the first token come from
- * the plain decoder graph, as in plain decoding; under greedy acceptance the output is the plain greedy output.
+ * base model's next token -> keep only the accepted entries in the KV cache. The prompt is prefilled through the
+ * verification graph itself (the same decoder with a causal mask; the plain graph when verifying path batches), so a
+ * request keeps one graph's weights warm; under greedy acceptance the output is the plain greedy output.
  * With a tree graph that has the Medusa heads fused in ({@link SpeculationProperties#medusaTreeModel()}), the
  * verification pass also yields the next step's Medusa draft, so a step is one ONNX Runtime call.
  */
@@ -123,8 +124,8 @@ public class SpeculativeGenerator implements AutoCloseable {
         int draftWidth = fused ? (int) medusaTreeLm.card().preprocessingNumber("medusa_heads", 0) * vocab : 0;
         OnnxModel verifier = fused ? medusaTreeLm : treeLm == null ? engine.lm() : treeLm;
         try (InferenceScope scope = engine.lm().scope();
-             TreeKvCache cache = new TreeKvCache(engine.lm(), verifier, scope, buffers, workspaces,
-                 prompt.count() + request.maxTokens() + 1, maxNodes, draftWidth)) {
+             TreeKvCache cache = new TreeKvCache(options.treeAttention() ? verifier : engine.lm(), verifier, scope, buffers,
+                 workspaces, prompt.count() + request.maxTokens() + 1, maxNodes, draftWidth)) {
             PrefillInput input = request.prefixStage().apply(
                 new PrefillInput(prompt.embeds(), prompt.positions(), prompt.count(), request.prefix().length()));
             TreeKvCache.Forward first = cache.prefill(input.embeds(), input.positions(), input.length());
@@ -133,7 +134,7 @@ public class SpeculativeGenerator implements AutoCloseable {
             RepetitionPenalty.apply(row, out.generated, request.repetitionPenalty());
             int root = request.sampler().next(row);
             float[] state = first.hidden();
-            float[] headLogits = null;
+            float[] headLogits = first.draft();
             long nextPosition = prompt.nextPosition();
             generation:
             while (out.add(root, eos)) {

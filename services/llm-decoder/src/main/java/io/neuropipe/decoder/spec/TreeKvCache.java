@@ -4,12 +4,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import ai.onnxruntime.OnnxTensor;
+import io.neuropipe.proto.v1.DataType;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.ModelCard;
 import io.neuropipe.runtime.model.OnnxModel;
@@ -21,9 +23,9 @@ import io.neuropipe.runtime.model.Outputs;
  * rest are hidden by the tree mask. A verification pass feeds the whole past, ONNX Runtime writes {@code present.*}
  * into the workspace's scratch as pinned outputs, and {@link #keep(int[])} appends only the accepted nodes' new rows
  * to the slots — a few rows per layer and head, never the past, and nothing through Java arrays.
- * The plain decoder graph (prompt prefill, bit-identical to plain decoding, and {@link #verifyPaths} for a decoder
- * without the tree mask) takes a compact past, so those passes copy it into pooled staging buffers
- * ({@link DirectBufferPool}) and get ad hoc tensors.
+ * The prompt prefill (a causal pass with an empty past, through the tree graph itself or the plain decoder) and
+ * {@link #verifyPaths} (the plain decoder, for a decoder without the tree mask) take a compact past, so those passes copy
+ * it into pooled staging buffers ({@link DirectBufferPool}) and get ad hoc tensors.
  */
 final class TreeKvCache implements AutoCloseable {
 
@@ -33,6 +35,7 @@ final class TreeKvCache implements AutoCloseable {
 
     private final OnnxModel prefillLm;
     private final OnnxModel treeLm;
+    private final int draftWidth;
     private final InferenceScope scope;
     private final DirectBufferPool pool;
     private final TreeWorkspaces workspaces;
@@ -47,6 +50,7 @@ final class TreeKvCache implements AutoCloseable {
     private FloatBuffer embedsStage;
     private FloatBuffer logitsStage;
     private FloatBuffer hiddenStage;
+    private FloatBuffer draftStage;
     private LongBuffer positionsStage;
     private int length;
     private int pendingNodes;
@@ -54,7 +58,10 @@ final class TreeKvCache implements AutoCloseable {
     private PathBatch pendingPaths;
 
     /**
-     * @param prefillLm  the plain decoder graph (int64 padding mask) used for the prompt, as plain decoding does
+     * @param prefillLm  the graph the prompt is prefilled through: {@code treeLm} itself (causal additive mask), so a
+     *                   request runs one graph and its weights stay warm in the CPU caches (with a fused tree graph the
+     *                   prefill also yields the first draft), or the plain decoder (int64 padding mask), which also
+     *                   verifies {@link #verifyPaths path batches}
      * @param treeLm     the same decoder taking an additive [B, 1, S, P + S] mask
      * @param pool       where the plain graph's staging buffers come from and go back to on {@link #close()}
      * @param workspaces where the cache slots and tree tensors come from and go back to on {@link #close()}
@@ -67,6 +74,7 @@ final class TreeKvCache implements AutoCloseable {
                 int positions, int maxNodes, int draftWidth) {
         this.prefillLm = prefillLm;
         this.treeLm = treeLm;
+        this.draftWidth = draftWidth;
         this.scope = scope;
         this.pool = pool;
         this.workspaces = workspaces;
@@ -94,25 +102,31 @@ final class TreeKvCache implements AutoCloseable {
     }
 
     /**
-     * Runs the prompt (and prefix) through the plain graph and caches all of it.
+     * Runs the prompt (and prefix) through the prefill graph and caches all of it.
      *
-     * @return logits [vocab] and hidden state [hidden] of the last position
+     * @return logits [vocab], hidden state [hidden] and (fused tree graph) draft logits [heads * vocab] of the last position
      */
     Forward prefill(float[] embeds, long[] positions, int count) {
         if (length > 0) {
             throw new IllegalStateException("The prompt is already cached");
         }
-        long[] mask = new long[count];
-        java.util.Arrays.fill(mask, 1L);
         Map<String, OnnxTensor> inputs = new HashMap<>();
-        inputs.put("attention_mask", scope.longs(mask, 1, count));
-        Forward all = runPlain(embeds, positions, 1, count, inputs);
+        boolean additive = prefillLm.card().input("attention_mask").map(spec -> spec.dtype() == DataType.FP32).orElse(false);
+        if (additive) {
+            inputs.put("attention_mask", scope.floats(TreeMask.causal(count, 0), 1, 1, count, count));
+        } else {
+            long[] mask = new long[count];
+            Arrays.fill(mask, 1L);
+            inputs.put("attention_mask", scope.longs(mask, 1, count));
+        }
+        int draft = prefillLm == treeLm ? draftWidth : 0;
+        Forward all = runPlain(prefillLm, embeds, positions, 1, count, inputs, draft);
         keep(consecutive(count));
-        float[] logits = new float[shape.vocab()];
-        float[] last = new float[shape.hidden()];
-        System.arraycopy(all.logits(), (count - 1) * shape.vocab(), logits, 0, shape.vocab());
-        System.arraycopy(all.hidden(), (count - 1) * shape.hidden(), last, 0, shape.hidden());
-        return new Forward(logits, last, null);
+        int vocab = shape.vocab();
+        int hidden = shape.hidden();
+        return new Forward(Arrays.copyOfRange(all.logits(), (count - 1) * vocab, count * vocab),
+            Arrays.copyOfRange(all.hidden(), (count - 1) * hidden, count * hidden),
+            draft > 0 ? Arrays.copyOfRange(all.draft(), (count - 1) * draft, count * draft) : null);
     }
 
     private static int[] consecutive(int count) {
@@ -156,10 +170,10 @@ final class TreeKvCache implements AutoCloseable {
             positions[i] = rootPosition + i % l;
         }
         long[] mask = new long[b * (length + l)];
-        java.util.Arrays.fill(mask, 1L);
+        Arrays.fill(mask, 1L);
         Map<String, OnnxTensor> inputs = new HashMap<>();
         inputs.put("attention_mask", scope.longs(mask, b, length + l));
-        Forward rows = runPlain(embeds, positions, b, l, inputs);
+        Forward rows = runPlain(prefillLm, embeds, positions, b, l, inputs, 0);
         int n = tree.size();
         float[] logits = new float[n * shape.vocab()];
         float[] states = new float[n * shape.hidden()];
@@ -178,7 +192,8 @@ final class TreeKvCache implements AutoCloseable {
     }
 
     /** A pass of the plain graph over {@code batch} copies of the past; present.* lands in {@link #present}. */
-    private Forward runPlain(float[] embeds, long[] positions, int batch, int count, Map<String, OnnxTensor> inputs) {
+    private Forward runPlain(OnnxModel model, float[] embeds, long[] positions, int batch, int count, Map<String, OnnxTensor> inputs,
+                             int draft) {
         int rows = batch * count;
         embedsStage = atLeast(embedsStage, rows * shape.hidden());
         embedsStage.put(0, embeds, 0, rows * shape.hidden());
@@ -194,6 +209,10 @@ final class TreeKvCache implements AutoCloseable {
         Map<String, OnnxTensor> pinned = new HashMap<>();
         pinned.put("logits", view(slice(logitsStage, rows * shape.vocab()), views, batch, count, shape.vocab()));
         pinned.put("last_hidden_state", view(slice(hiddenStage, rows * shape.hidden()), views, batch, count, shape.hidden()));
+        if (draft > 0) {
+            draftStage = atLeast(draftStage, rows * draft);
+            pinned.put(DRAFT_ROLE, view(slice(draftStage, rows * draft), views, batch, count, draft / shape.vocab(), shape.vocab()));
+        }
         int heads = shape.heads();
         int headDim = shape.headDim();
         int one = heads * length * headDim;
@@ -209,7 +228,7 @@ final class TreeKvCache implements AutoCloseable {
             inputs.put(pastRoles[i], view(slice(compactPast[i], batch * one), views, batch, heads, length, headDim));
             pinned.put(presentRoles[i], view(slice(present[i], presentFloats), views, batch, heads, length + count, headDim));
         }
-        Outputs out = scope.run(prefillLm, inputs, Set.of(), pinned);
+        Outputs out = scope.run(model, inputs, Set.of(), pinned);
         try {
             pendingNodes = count;
             treePending = false;
@@ -217,7 +236,12 @@ final class TreeKvCache implements AutoCloseable {
             float[] states = new float[rows * shape.hidden()];
             logitsStage.get(0, logits);
             hiddenStage.get(0, states);
-            return new Forward(logits, states, null);
+            float[] drafts = null;
+            if (draft > 0) {
+                drafts = new float[rows * draft];
+                draftStage.get(0, drafts);
+            }
+            return new Forward(logits, states, drafts);
         } finally {
             scope.release(out);
             views.forEach(scope::release);
@@ -295,10 +319,10 @@ final class TreeKvCache implements AutoCloseable {
                 buffers[i] = null;
             }
         }
-        for (FloatBuffer staged : new FloatBuffer[] {embedsStage, logitsStage, hiddenStage}) {
+        for (FloatBuffer staged : new FloatBuffer[] {embedsStage, logitsStage, hiddenStage, draftStage}) {
             pool.give(staged);
         }
-        embedsStage = logitsStage = hiddenStage = null;
+        embedsStage = logitsStage = hiddenStage = draftStage = null;
         workspaces.give(workspace);
     }
 
