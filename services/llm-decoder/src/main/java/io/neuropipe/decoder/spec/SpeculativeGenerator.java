@@ -125,7 +125,7 @@ public class SpeculativeGenerator implements AutoCloseable {
         OnnxModel verifier = fused ? medusaTreeLm : treeLm == null ? engine.lm() : treeLm;
         try (InferenceScope scope = engine.lm().scope();
              TreeKvCache cache = new TreeKvCache(options.treeAttention() ? verifier : engine.lm(), verifier, scope, buffers,
-                 workspaces, prompt.count() + request.maxTokens() + 1, maxNodes, draftWidth)) {
+                 workspaces, prompt.count(), request.maxTokens(), maxNodes, draftWidth)) {
             PrefillInput input = request.prefixStage().apply(
                 new PrefillInput(prompt.embeds(), prompt.positions(), prompt.count(), request.prefix().length()));
             TreeKvCache.Forward first = cache.prefill(input.embeds(), input.positions(), input.length());

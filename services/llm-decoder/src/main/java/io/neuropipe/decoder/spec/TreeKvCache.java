@@ -31,6 +31,8 @@ final class TreeKvCache implements AutoCloseable {
 
     /** Output role of a tree graph with the Medusa heads fused in: [B, S, heads, vocab]. */
     static final String DRAFT_ROLE = "medusa_logits";
+    /** Generated positions a workspace is sized for beyond the prompt, and added when it has to grow. */
+    static final int HEADROOM = 32;
     private static final List<String> STAGED = List.of("inputs_embeds", "position_ids", "attention_mask");
 
     private final OnnxModel prefillLm;
@@ -39,9 +41,11 @@ final class TreeKvCache implements AutoCloseable {
     private final InferenceScope scope;
     private final DirectBufferPool pool;
     private final TreeWorkspaces workspaces;
-    private final TreeWorkspace workspace;
+    private final int maxPositions;
+    private final int maxNodes;
+    private TreeWorkspace workspace;
     private final DecoderShape shape;
-    private final int slots;
+    private int slots;
     private final String[] pastRoles;
     private final String[] presentRoles;
     private final FloatBuffer[] compactPast;
@@ -65,13 +69,16 @@ final class TreeKvCache implements AutoCloseable {
      * @param treeLm     the same decoder taking an additive [B, 1, S, P + S] mask
      * @param pool       where the plain graph's staging buffers come from and go back to on {@link #close()}
      * @param workspaces where the cache slots and tree tensors come from and go back to on {@link #close()}
-     * @param positions  most cached positions (prompt and prefix plus generated tokens)
+     * @param prompt     prompt (and prefix) positions
+     * @param maxNew     most generated tokens: the slots start at the prompt plus {@value #HEADROOM} of them and grow
+     *                   (into a larger pooled workspace) only when a long generation needs more, so a request
+     *                   allowing many tokens does not attend over hundreds of empty slots
      * @param maxNodes   largest tree verified
      * @param draftWidth floats per position of the tree graph's {@value #DRAFT_ROLE} output (heads * vocab), 0 for a
      *                   tree graph without draft heads
      */
     TreeKvCache(OnnxModel prefillLm, OnnxModel treeLm, InferenceScope scope, DirectBufferPool pool, TreeWorkspaces workspaces,
-                int positions, int maxNodes, int draftWidth) {
+                int prompt, int maxNew, int maxNodes, int draftWidth) {
         this.prefillLm = prefillLm;
         this.treeLm = treeLm;
         this.draftWidth = draftWidth;
@@ -88,12 +95,37 @@ final class TreeKvCache implements AutoCloseable {
         }
         this.compactPast = new FloatBuffer[2 * shape.layers()];
         this.present = new FloatBuffer[2 * shape.layers()];
-        this.workspace = workspaces.take(treeLm, positions, maxNodes, draftWidth);
-        this.slots = workspace.slots();
+        this.maxPositions = prompt + maxNew + 1;
+        this.maxNodes = maxNodes;
         this.scratch = new FloatBuffer[2 * shape.layers()];
+        use(workspaces.take(treeLm, Math.min(maxPositions, prompt + HEADROOM + 1), maxNodes, draftWidth));
+    }
+
+    private void use(TreeWorkspace next) {
+        workspace = next;
+        slots = next.slots();
         for (int i = 0; i < scratch.length; i++) {
-            scratch[i] = workspace.scratch(i);
+            scratch[i] = next.scratch(i);
         }
+    }
+
+    /** Moves the cache into a workspace with at least {@code needed} slots (and some headroom) when it has fewer. */
+    private void ensureSlots(int needed) {
+        if (needed <= slots) {
+            return;
+        }
+        if (needed > maxPositions) {
+            throw new IllegalStateException("KV cache of " + maxPositions + " positions exceeded by " + needed);
+        }
+        TreeWorkspace larger = workspaces.take(treeLm, Math.min(maxPositions, needed + HEADROOM), maxNodes, draftWidth);
+        int headDim = shape.headDim();
+        for (int i = 0; i < 2 * shape.layers(); i++) {
+            for (int h = 0; h < shape.heads(); h++) {
+                larger.cache(i).put(h * larger.slots() * headDim, workspace.cache(i), h * slots * headDim, length * headDim);
+            }
+        }
+        workspaces.give(workspace);
+        use(larger);
     }
 
     /** Cached positions. */
@@ -145,6 +177,7 @@ final class TreeKvCache implements AutoCloseable {
      * @return logits [N * vocab] and hidden states [N * hidden]
      */
     Forward verify(DraftTree tree, float[] embeds, long[] positions) {
+        ensureSlots(Math.min(length + tree.size(), maxPositions));
         TreeWorkspace.Pass pass = workspace.stage(tree, embeds, positions, length);
         scope.release(scope.run(treeLm, pass.inputs(), Set.of(), pass.outputs()));
         pendingNodes = tree.size();
@@ -289,9 +322,7 @@ final class TreeKvCache implements AutoCloseable {
      * [B, H, rowsPerHead, D] into the next free slots.
      */
     private void append(FloatBuffer[] from, int b, int rowsPerHead, int firstRow, int[] rows) {
-        if (length + rows.length > slots) {
-            throw new IllegalStateException("KV cache of " + slots + " positions exceeded by " + (length + rows.length));
-        }
+        ensureSlots(length + rows.length);
         boolean contiguous = rows[rows.length - 1] - rows[0] == rows.length - 1;
         for (int i = 0; i < 2 * shape.layers(); i++) {
             FloatBuffer to = workspace.cache(i);
