@@ -42,7 +42,7 @@ final class TreeWorkspace implements AutoCloseable {
     private final Pass[] passes;
 
     /**
-     * @param card       the tree decoder's card (layers, heads, sizes)
+     * @param model      the tree decoder (its card gives layers, heads and sizes)
      * @param slots      cached positions the past holds
      * @param maxNodes   largest tree verified
      * @param draftWidth floats per node of a fused tree graph's {@value TreeKvCache#DRAFT_ROLE} output, 0 without one
