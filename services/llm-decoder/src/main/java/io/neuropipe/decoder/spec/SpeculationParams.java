@@ -20,10 +20,14 @@ public class SpeculationParams {
 
     private final SpeculationProperties props;
     private final SpeculativeGenerator generator;
+    private final TreeShape medusaTree;
+    private final TreeShape hydraTree;
 
     public SpeculationParams(SpeculationProperties props, SpeculativeGenerator generator) {
         this.props = props;
         this.generator = generator;
+        this.medusaTree = TreeShape.parse(props.medusaTree());
+        this.hydraTree = TreeShape.parse(props.hydraTree());
     }
 
     /** Empty for plain decoding. */
@@ -34,7 +38,8 @@ public class SpeculationParams {
         }
         try {
             Proposer proposer = generator.proposer(name);
-            TreeShape tree = TreeShape.parse(params.string("spec_tree", name.equals("hydra") ? props.hydraTree() : props.medusaTree()));
+            String custom = params.string("spec_tree", "");
+            TreeShape tree = !custom.isEmpty() ? TreeShape.parse(custom) : name.equals("hydra") ? hydraTree : medusaTree;
             if (tree.nodes() > props.maxTreeNodes()) {
                 throw new IllegalArgumentException("spec_tree has " + tree.nodes() + " nodes; the limit is " + props.maxTreeNodes());
             }

@@ -15,10 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param treeModel      decoder graph taking an additive tree-attention mask [B, 1, S, P + S] (verifies the drafts);
  *                       empty for a decoder without one: drafts are then verified as a batch of paths
  * @param medusaTreeModel the tree-attention decoder with the Medusa heads fused in (extra output {@code medusa_logits}
- *                       [B, S, heads, vocab]): Medusa then drafts from the verification pass instead of running the
- *                       heads separately each step; empty (default): {@code treeModel} plus a heads run per step,
- *                       faster on CPU for the zoo model, where running the heads on every tree node costs more than
- *                       one extra call (docs/BENCHMARK-NOTES.md)
+ *                       [B, S, heads, vocab]): Medusa prefills and verifies through it and drafts from its output, so
+ *                       a request runs one graph and no separate heads call (faster on CPU for the zoo model,
+ *                       docs/BENCHMARK-NOTES.md); empty: {@code treeModel} plus a {@code medusaModel} run per step
  * @param medusaModel    Medusa heads graph: last hidden state [B, hidden] -> logits [B, heads, vocab] of tokens t+2..
  * @param hydraModel     Hydra head graph: hidden state + embeddings of the drafted tokens + depth -> next logits
  * @param medusaTree     default Medusa candidate tree, paths of top-k choice indices ({@code "0;1;0,0"}, see TreeShape)
@@ -35,7 +34,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("neuropipe.decoder.speculation")
 public record SpeculationProperties(
         @DefaultValue("lm-tree") String treeModel,
-        @DefaultValue("") String medusaTreeModel,
+        @DefaultValue("lm-tree-medusa") String medusaTreeModel,
         @NotBlank @DefaultValue("medusa-heads") String medusaModel,
         @NotBlank @DefaultValue("hydra-head") String hydraModel,
         @NotBlank @DefaultValue(DEFAULT_TREE) String medusaTree,
@@ -51,6 +50,6 @@ public record SpeculationProperties(
     public static final String DEFAULT_TREE = "0;1;2;3;0,0;0,1;0,2;1,0;1,1;2,0;3,0;0,0,0;0,0,1;0,0,2;0,1,0;1,0,0;0,2,0;2,0,0;1,1,0";
 
     public static SpeculationProperties defaults() {
-        return new SpeculationProperties("lm-tree", "", "medusa-heads", "hydra-head", DEFAULT_TREE, DEFAULT_TREE, 64, 0.1, 8, 3, 0.09, 0.3);
+        return new SpeculationProperties("lm-tree", "lm-tree-medusa", "medusa-heads", "hydra-head", DEFAULT_TREE, DEFAULT_TREE, 64, 0.1, 8, 3, 0.09, 0.3);
     }
 }

@@ -27,17 +27,20 @@ import org.springframework.stereotype.Component;
 
 /**
  * Draft (proposer) -> verify the whole tree in one pass (tree attention) -> accept the longest matching path plus the
- * base model's next token -> keep only the accepted entries in the KV cache. Prefill and the first token come from
- * the plain decoder graph, as in plain decoding; under greedy acceptance the output is the plain greedy output.
+ * base model's next token -> keep only the accepted entries in the KV cache. The prompt is prefilled through the
+ * verification graph itself (the same decoder with a causal mask; the plain graph when verifying path batches), so a
+ * request keeps one graph's weights warm; under greedy acceptance the output is the plain greedy output.
  * With a tree graph that has the Medusa heads fused in ({@link SpeculationProperties#medusaTreeModel()}), the
  * verification pass also yields the next step's Medusa draft, so a step is one ONNX Runtime call.
  */
 @Component
-public class SpeculativeGenerator {
+public class SpeculativeGenerator implements AutoCloseable {
 
     /** Idle KV/staging buffers kept between requests: enough for a few concurrent requests of the zoo decoder. */
     private static final int IDLE_BUFFERS = 96;
     private static final String MAX_POSITIONS_KEY = "max_position_embeddings";
+    /** Idle tree workspaces kept between requests (a few MB each for the zoo decoder). */
+    private static final int IDLE_WORKSPACES = 8;
     private final LanguageModelEngine engine;
     private final OnnxModel treeLm;
     private final OnnxModel medusaTreeLm;
@@ -45,6 +48,7 @@ public class SpeculativeGenerator {
     private final MeterRegistry registry;
     private final long positionLimit;
     private final DirectBufferPool buffers = new DirectBufferPool(IDLE_BUFFERS);
+    private final TreeWorkspaces workspaces = new TreeWorkspaces(IDLE_WORKSPACES);
     private final Map<String, DecodingMetrics.Proposer> metrics = new ConcurrentHashMap<>();
 
     public SpeculativeGenerator(LanguageModelEngine engine, ModelRepository models, SpeculationProperties props,
@@ -123,8 +127,8 @@ public class SpeculativeGenerator {
         int draftWidth = fused ? (int) medusaTreeLm.card().preprocessingNumber("medusa_heads", 0) * vocab : 0;
         OnnxModel verifier = fused ? medusaTreeLm : treeLm == null ? engine.lm() : treeLm;
         try (InferenceScope scope = engine.lm().scope();
-             TreeKvCache cache = new TreeKvCache(engine.lm(), verifier, scope, buffers, prompt.count() + request.maxTokens() + maxNodes + 1,
-                 draftWidth)) {
+             TreeKvCache cache = new TreeKvCache(options.treeAttention() ? verifier : engine.lm(), verifier, scope, buffers,
+                 workspaces, prompt.count(), request.maxTokens(), maxNodes, draftWidth)) {
             PrefillInput input = request.prefixStage().apply(
                 new PrefillInput(prompt.embeds(), prompt.positions(), prompt.count(), request.prefix().length()));
             TreeKvCache.Forward first = cache.prefill(input.embeds(), input.positions(), input.length());
@@ -133,7 +137,7 @@ public class SpeculativeGenerator {
             RepetitionPenalty.apply(row, out.generated, request.repetitionPenalty());
             int root = request.sampler().next(row);
             float[] state = first.hidden();
-            float[] headLogits = null;
+            float[] headLogits = first.draft();
             long nextPosition = prompt.nextPosition();
             generation:
             while (out.add(root, eos)) {
@@ -203,6 +207,12 @@ public class SpeculativeGenerator {
             positions[i] = rootPosition + tree.depths()[i];
         }
         return positions;
+    }
+
+    /** Frees the idle tree workspaces' tensors. */
+    @Override
+    public void close() {
+        workspaces.close();
     }
 
     /** Streams accepted tokens and decides when generation ends, with plain decoding's rules. */

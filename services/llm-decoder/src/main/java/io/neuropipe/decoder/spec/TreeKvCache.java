@@ -4,96 +4,128 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import ai.onnxruntime.OnnxTensor;
+import io.neuropipe.proto.v1.DataType;
 import io.neuropipe.runtime.model.InferenceScope;
 import io.neuropipe.runtime.model.ModelCard;
 import io.neuropipe.runtime.model.OnnxModel;
 import io.neuropipe.runtime.model.Outputs;
 
 /**
- * One sequence's KV cache for speculative decoding, kept in two reused direct buffers per layer and kind:
- * {@code cache} ([1, H, P, D], fed as {@code past_key_values.*}) and {@code scratch}, into which ONNX Runtime writes
- * {@code present.*} ([1, H, P + S, D]) as pinned outputs. After a verification pass, {@link #keep(int[])} gathers
- * the past and the accepted nodes' entries from scratch into cache in one pass of bulk copies inside native memory:
- * nothing of the cache is copied into Java arrays, and ORT allocates no output for it. That pass costs about what
- * the graph's own past/present concatenation costs; rejected nodes' entries are simply never copied.
- * The graph's other inputs and outputs (embeddings, positions, tree mask, logits, hidden states) live in staging
- * buffers reused across passes, and every buffer comes from a {@link DirectBufferPool} shared across requests and goes
- * back on {@link #close()}: a pass allocates no native memory.
- * For a decoder without the tree mask, {@link #verifyPaths} runs the tree's root-to-leaf paths as a batch instead
- * (the past replicated per path) and {@link #keep(int[])} gathers from the accepted path's batch row.
+ * One sequence's KV cache for speculative decoding. The cache is a {@link TreeWorkspace}'s fixed set of past slots
+ * (pooled across requests, its tensors created once): the first {@link #length()} slots hold the accepted entries, the
+ * rest are hidden by the tree mask. A verification pass feeds the whole past, ONNX Runtime writes {@code present.*}
+ * into the workspace's scratch as pinned outputs, and {@link #keep(int[])} appends only the accepted nodes' new rows
+ * to the slots — a few rows per layer and head, never the past, and nothing through Java arrays.
+ * The prompt prefill (a causal pass with an empty past, through the tree graph itself or the plain decoder) and
+ * {@link #verifyPaths} (the plain decoder, for a decoder without the tree mask) take a compact past, so those passes copy
+ * it into pooled staging buffers ({@link DirectBufferPool}) and get ad hoc tensors.
  */
 final class TreeKvCache implements AutoCloseable {
 
     /** Output role of a tree graph with the Medusa heads fused in: [B, S, heads, vocab]. */
     static final String DRAFT_ROLE = "medusa_logits";
+    /** Generated positions a workspace is sized for beyond the prompt, and added when it has to grow. */
+    static final int HEADROOM = 32;
     private static final List<String> STAGED = List.of("inputs_embeds", "position_ids", "attention_mask");
 
     private final OnnxModel prefillLm;
     private final OnnxModel treeLm;
+    private final int draftWidth;
     private final InferenceScope scope;
     private final DirectBufferPool pool;
-    private final int layers;
-    private final int heads;
-    private final int headDim;
-    private final int vocab;
-    private final int hidden;
-    private final int capacity;
-    private final int draftWidth;
+    private final TreeWorkspaces workspaces;
+    private final int maxPositions;
+    private final int maxNodes;
+    private TreeWorkspace workspace;
+    private final DecoderShape shape;
+    private int slots;
     private final String[] pastRoles;
     private final String[] presentRoles;
-    private final FloatBuffer[] cache;
+    private final FloatBuffer[] compactPast;
+    private final FloatBuffer[] present;
     private final FloatBuffer[] scratch;
-    private FloatBuffer[] batchPast;
     private FloatBuffer embedsStage;
-    private FloatBuffer maskStage;
     private FloatBuffer logitsStage;
     private FloatBuffer hiddenStage;
     private FloatBuffer draftStage;
     private LongBuffer positionsStage;
-    private float[] mask = new float[0];
     private int length;
-    private int pending;
+    private int pendingNodes;
+    private boolean treePending;
     private PathBatch pendingPaths;
 
     /**
-     * @param prefillLm the plain decoder graph (int64 padding mask) used for the prompt, as plain decoding does
-     * @param treeLm    the same decoder taking an additive [B, 1, S, P + S] mask
-     * @param pool      where the buffers come from and go back to on {@link #close()}
-     * @param capacity  most cached positions plus one tree
+     * @param prefillLm  the graph the prompt is prefilled through: {@code treeLm} itself (causal additive mask), so a
+     *                   request runs one graph and its weights stay warm in the CPU caches (with a fused tree graph the
+     *                   prefill also yields the first draft), or the plain decoder (int64 padding mask), which also
+     *                   verifies {@link #verifyPaths path batches}
+     * @param treeLm     the same decoder taking an additive [B, 1, S, P + S] mask
+     * @param pool       where the plain graph's staging buffers come from and go back to on {@link #close()}
+     * @param workspaces where the cache slots and tree tensors come from and go back to on {@link #close()}
+     * @param prompt     prompt (and prefix) positions
+     * @param maxNew     most generated tokens: the slots start at the prompt plus {@value #HEADROOM} of them and grow
+     *                   (into a larger pooled workspace) only when a long generation needs more, so a request
+     *                   allowing many tokens does not attend over hundreds of empty slots
+     * @param maxNodes   largest tree verified
      * @param draftWidth floats per position of the tree graph's {@value #DRAFT_ROLE} output (heads * vocab), 0 for a
-     *                  tree graph without draft heads
+     *                   tree graph without draft heads
      */
-    TreeKvCache(OnnxModel prefillLm, OnnxModel treeLm, InferenceScope scope, DirectBufferPool pool, int capacity, int draftWidth) {
+    TreeKvCache(OnnxModel prefillLm, OnnxModel treeLm, InferenceScope scope, DirectBufferPool pool, TreeWorkspaces workspaces,
+                int prompt, int maxNew, int maxNodes, int draftWidth) {
         this.prefillLm = prefillLm;
         this.treeLm = treeLm;
+        this.draftWidth = draftWidth;
         this.scope = scope;
         this.pool = pool;
+        this.workspaces = workspaces;
         ModelCard card = treeLm.card();
-        this.layers = (int) card.preprocessingNumber("num_layers", 0);
-        this.heads = (int) card.preprocessingNumber("num_heads", 0);
-        this.headDim = (int) card.preprocessingNumber("head_dim", 0);
-        this.vocab = (int) card.preprocessingNumber("vocab_size", 0);
-        this.hidden = (int) card.preprocessingNumber("hidden_size", 0);
-        this.capacity = capacity;
-        this.draftWidth = draftWidth;
-        this.pastRoles = new String[2 * layers];
-        this.presentRoles = new String[2 * layers];
-        this.cache = new FloatBuffer[2 * layers];
-        this.scratch = new FloatBuffer[2 * layers];
-        for (int i = 0; i < 2 * layers; i++) {
-            String suffix = i / 2 + (i % 2 == 0 ? ".key" : ".value");
-            pastRoles[i] = "past_key_values." + suffix;
-            presentRoles[i] = "present." + suffix;
-            cache[i] = pool.take(heads * capacity * headDim);
-            scratch[i] = pool.take(heads * capacity * headDim);
+        this.shape = DecoderShape.of(card);
+        this.pastRoles = new String[2 * shape.layers()];
+        this.presentRoles = new String[2 * shape.layers()];
+        for (int i = 0; i < 2 * shape.layers(); i++) {
+            pastRoles[i] = shape.pastRole(i);
+            presentRoles[i] = shape.presentRole(i);
         }
+        this.compactPast = new FloatBuffer[2 * shape.layers()];
+        this.present = new FloatBuffer[2 * shape.layers()];
+        this.maxPositions = prompt + maxNew + 1;
+        this.maxNodes = maxNodes;
+        this.scratch = new FloatBuffer[2 * shape.layers()];
+        use(workspaces.take(treeLm, Math.min(maxPositions, prompt + HEADROOM + 1), maxNodes, draftWidth));
+    }
+
+    private void use(TreeWorkspace next) {
+        workspace = next;
+        slots = next.slots();
+        for (int i = 0; i < scratch.length; i++) {
+            scratch[i] = next.scratch(i);
+        }
+    }
+
+    /** Moves the cache into a workspace with at least {@code needed} slots (and some headroom) when it has fewer. */
+    private void ensureSlots(int needed) {
+        if (needed <= slots) {
+            return;
+        }
+        if (needed > maxPositions) {
+            throw new IllegalStateException("KV cache of " + maxPositions + " positions exceeded by " + needed);
+        }
+        TreeWorkspace larger = workspaces.take(treeLm, Math.min(maxPositions, needed + HEADROOM), maxNodes, draftWidth);
+        int headDim = shape.headDim();
+        for (int i = 0; i < 2 * shape.layers(); i++) {
+            for (int h = 0; h < shape.heads(); h++) {
+                larger.cache(i).put(h * larger.slots() * headDim, workspace.cache(i), h * slots * headDim, length * headDim);
+            }
+        }
+        workspaces.give(workspace);
+        use(larger);
     }
 
     /** Cached positions. */
@@ -102,30 +134,39 @@ final class TreeKvCache implements AutoCloseable {
     }
 
     /**
-     * Runs the prompt (and prefix) through the plain graph and caches all of it.
+     * Runs the prompt (and prefix) through the prefill graph and caches all of it.
      *
-     * @return logits [vocab] and hidden state [hidden] of the last position
+     * @return logits [vocab], hidden state [hidden] and (fused tree graph) draft logits [heads * vocab] of the last position
      */
     Forward prefill(float[] embeds, long[] positions, int count) {
-        long[] mask = new long[length + count];
-        java.util.Arrays.fill(mask, 1L);
+        if (length > 0) {
+            throw new IllegalStateException("The prompt is already cached");
+        }
         Map<String, OnnxTensor> inputs = new HashMap<>();
-        inputs.put("attention_mask", scope.longs(mask, 1, mask.length));
-        Forward all = run(prefillLm, embeds, positions, 1, count, inputs, 0);
-        keepAll(count);
-        float[] logits = new float[vocab];
-        float[] last = new float[hidden];
-        System.arraycopy(all.logits(), (count - 1) * vocab, logits, 0, vocab);
-        System.arraycopy(all.hidden(), (count - 1) * hidden, last, 0, hidden);
-        return new Forward(logits, last, null);
+        boolean additive = prefillLm.card().input("attention_mask").map(spec -> spec.dtype() == DataType.FP32).orElse(false);
+        if (additive) {
+            inputs.put("attention_mask", scope.floats(TreeMask.causal(count, 0), 1, 1, count, count));
+        } else {
+            long[] mask = new long[count];
+            Arrays.fill(mask, 1L);
+            inputs.put("attention_mask", scope.longs(mask, 1, count));
+        }
+        int draft = prefillLm == treeLm ? draftWidth : 0;
+        Forward all = runPlain(prefillLm, embeds, positions, 1, count, inputs, draft);
+        keep(consecutive(count));
+        int vocab = shape.vocab();
+        int hidden = shape.hidden();
+        return new Forward(Arrays.copyOfRange(all.logits(), (count - 1) * vocab, count * vocab),
+            Arrays.copyOfRange(all.hidden(), (count - 1) * hidden, count * hidden),
+            draft > 0 ? Arrays.copyOfRange(all.draft(), (count - 1) * draft, count * draft) : null);
     }
 
-    private void keepAll(int count) {
+    private static int[] consecutive(int count) {
         int[] nodes = new int[count];
         for (int i = 0; i < count; i++) {
             nodes[i] = i;
         }
-        keep(nodes);
+        return nodes;
     }
 
     /**
@@ -136,18 +177,13 @@ final class TreeKvCache implements AutoCloseable {
      * @return logits [N * vocab] and hidden states [N * hidden]
      */
     Forward verify(DraftTree tree, float[] embeds, long[] positions) {
-        int s = tree.size();
-        int width = length + s;
-        if (mask.length < s * width) {
-            mask = new float[Math.max(s * width, 2 * mask.length)];
-        }
-        TreeMask.tree(tree, length, mask);
-        maskStage = atLeast(maskStage, s * width);
-        maskStage.put(0, mask, 0, s * width);
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        inputs.put("attention_mask", scope.floats(slice(maskStage, s * width), 1, 1, s, width));
+        ensureSlots(Math.min(length + tree.size(), maxPositions));
+        TreeWorkspace.Pass pass = workspace.stage(tree, embeds, positions, length);
+        scope.release(scope.run(treeLm, pass.inputs(), Set.of(), pass.outputs()));
+        pendingNodes = tree.size();
+        treePending = true;
         pendingPaths = null;
-        return run(treeLm, embeds, positions, 1, s, inputs, draftWidth);
+        return workspace.read(tree.size());
     }
 
     /**
@@ -160,24 +196,24 @@ final class TreeKvCache implements AutoCloseable {
         PathBatch batch = PathBatch.of(tree);
         int b = batch.paths();
         int l = batch.length();
-        float[] embeds = new float[b * l * hidden];
+        float[] embeds = new float[b * l * shape.hidden()];
         long[] positions = new long[b * l];
         for (int i = 0; i < b * l; i++) {
-            embeddings.embed(batch.tokens()[i], embeds, i * hidden);
+            embeddings.embed(batch.tokens()[i], embeds, i * shape.hidden());
             positions[i] = rootPosition + i % l;
         }
         long[] mask = new long[b * (length + l)];
-        java.util.Arrays.fill(mask, 1L);
+        Arrays.fill(mask, 1L);
         Map<String, OnnxTensor> inputs = new HashMap<>();
         inputs.put("attention_mask", scope.longs(mask, b, length + l));
-        Forward rows = run(prefillLm, embeds, positions, b, l, inputs, 0);
+        Forward rows = runPlain(prefillLm, embeds, positions, b, l, inputs, 0);
         int n = tree.size();
-        float[] logits = new float[n * vocab];
-        float[] states = new float[n * hidden];
+        float[] logits = new float[n * shape.vocab()];
+        float[] states = new float[n * shape.hidden()];
         for (int node = 0; node < n; node++) {
             int row = batch.rowOf()[node] * l + batch.colOf()[node];
-            System.arraycopy(rows.logits(), row * vocab, logits, node * vocab, vocab);
-            System.arraycopy(rows.hidden(), row * hidden, states, node * hidden, hidden);
+            System.arraycopy(rows.logits(), row * shape.vocab(), logits, node * shape.vocab(), shape.vocab());
+            System.arraycopy(rows.hidden(), row * shape.hidden(), states, node * shape.hidden(), shape.hidden());
         }
         pendingPaths = batch;
         return new Forward(logits, states, null);
@@ -188,42 +224,49 @@ final class TreeKvCache implements AutoCloseable {
         void embed(long token, float[] out, int offset);
     }
 
-    private Forward run(OnnxModel model, float[] embeds, long[] positions, int batch, int count, Map<String, OnnxTensor> inputs,
-                        int draft) {
-        if (length + count > capacity) {
-            throw new IllegalStateException("KV cache capacity " + capacity + " exceeded by " + (length + count) + " positions");
-        }
+    /** A pass of the plain graph over {@code batch} copies of the past; present.* lands in {@link #present}. */
+    private Forward runPlain(OnnxModel model, float[] embeds, long[] positions, int batch, int count, Map<String, OnnxTensor> inputs,
+                             int draft) {
         int rows = batch * count;
-        embedsStage = atLeast(embedsStage, rows * hidden);
-        embedsStage.put(0, embeds, 0, rows * hidden);
+        embedsStage = atLeast(embedsStage, rows * shape.hidden());
+        embedsStage.put(0, embeds, 0, rows * shape.hidden());
         if (positionsStage == null || positionsStage.capacity() < rows) {
             positionsStage = ByteBuffer.allocateDirect(Math.max(rows, 64) * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
         }
         positionsStage.put(0, positions, 0, rows);
-        logitsStage = atLeast(logitsStage, rows * vocab);
-        hiddenStage = atLeast(hiddenStage, rows * hidden);
-        List<OnnxTensor> views = new ArrayList<>(4 * layers + 2);
-        inputs.put("inputs_embeds", scope.floats(slice(embedsStage, rows * hidden), batch, count, hidden));
+        logitsStage = atLeast(logitsStage, rows * shape.vocab());
+        hiddenStage = atLeast(hiddenStage, rows * shape.hidden());
+        List<OnnxTensor> views = new java.util.ArrayList<>(4 * shape.layers() + 2);
+        inputs.put("inputs_embeds", scope.floats(slice(embedsStage, rows * shape.hidden()), batch, count, shape.hidden()));
         inputs.put("position_ids", scope.longs(positionsStage.duplicate().position(0).limit(rows).slice(), batch, count));
         Map<String, OnnxTensor> pinned = new HashMap<>();
-        pinned.put("logits", view(slice(logitsStage, rows * vocab), views, batch, count, vocab));
-        pinned.put("last_hidden_state", view(slice(hiddenStage, rows * hidden), views, batch, count, hidden));
+        pinned.put("logits", view(slice(logitsStage, rows * shape.vocab()), views, batch, count, shape.vocab()));
+        pinned.put("last_hidden_state", view(slice(hiddenStage, rows * shape.hidden()), views, batch, count, shape.hidden()));
         if (draft > 0) {
             draftStage = atLeast(draftStage, rows * draft);
-            pinned.put(DRAFT_ROLE, view(slice(draftStage, rows * draft), views, batch, count, draft / vocab, vocab));
+            pinned.put(DRAFT_ROLE, view(slice(draftStage, rows * draft), views, batch, count, draft / shape.vocab(), shape.vocab()));
         }
-        ensureBatch(batch);
-        for (int i = 0; i < 2 * layers; i++) {
-            FloatBuffer past = batch == 1 ? cache[i] : replicate(i, batch);
-            inputs.put(pastRoles[i], view(slice(past, batch * heads * length * headDim), views, batch, heads, length, headDim));
-            pinned.put(presentRoles[i], view(slice(scratch[i], batch * heads * (length + count) * headDim), views, batch, heads,
-                length + count, headDim));
+        int heads = shape.heads();
+        int headDim = shape.headDim();
+        int one = heads * length * headDim;
+        int presentFloats = batch * heads * (length + count) * headDim;
+        for (int i = 0; i < 2 * shape.layers(); i++) {
+            compactPast[i] = atLeast(compactPast[i], Math.max(1, batch * one));
+            present[i] = atLeast(present[i], presentFloats);
+            for (int b = 0; b < batch; b++) {
+                for (int h = 0; h < heads; h++) {
+                    compactPast[i].put(b * one + h * length * headDim, workspace.cache(i), h * slots * headDim, length * headDim);
+                }
+            }
+            inputs.put(pastRoles[i], view(slice(compactPast[i], batch * one), views, batch, heads, length, headDim));
+            pinned.put(presentRoles[i], view(slice(present[i], presentFloats), views, batch, heads, length + count, headDim));
         }
         Outputs out = scope.run(model, inputs, Set.of(), pinned);
         try {
-            pending = count;
-            float[] logits = new float[rows * vocab];
-            float[] states = new float[rows * hidden];
+            pendingNodes = count;
+            treePending = false;
+            float[] logits = new float[rows * shape.vocab()];
+            float[] states = new float[rows * shape.hidden()];
             logitsStage.get(0, logits);
             hiddenStage.get(0, states);
             float[] drafts = null;
@@ -245,20 +288,6 @@ final class TreeKvCache implements AutoCloseable {
         return buffer.duplicate().position(0).limit(floats).slice();
     }
 
-    /** Grows scratch (and the replicated past) to hold {@code batch} sequences. */
-    private void ensureBatch(int batch) {
-        int floats = batch * heads * capacity * headDim;
-        if (batch > 1 && batchPast == null) {
-            batchPast = new FloatBuffer[2 * layers];
-        }
-        for (int i = 0; i < 2 * layers; i++) {
-            scratch[i] = atLeast(scratch[i], floats);
-            if (batch > 1) {
-                batchPast[i] = atLeast(batchPast[i], floats);
-            }
-        }
-    }
-
     /** Pooled buffers differ in size, so each one is checked. */
     private FloatBuffer atLeast(FloatBuffer buffer, int floats) {
         if (buffer != null && buffer.capacity() >= floats) {
@@ -266,14 +295,6 @@ final class TreeKvCache implements AutoCloseable {
         }
         pool.give(buffer);
         return pool.take(floats);
-    }
-
-    private FloatBuffer replicate(int i, int batch) {
-        int one = heads * length * headDim;
-        for (int b = 0; b < batch; b++) {
-            batchPast[i].put(b * one, cache[i], 0, one);
-        }
-        return batchPast[i];
     }
 
     private OnnxTensor view(FloatBuffer slice, List<OnnxTensor> views, long... shape) {
@@ -284,50 +305,56 @@ final class TreeKvCache implements AutoCloseable {
 
     /** Appends the given nodes' entries (the accepted path, root first) to the cache; the rest are dropped. */
     void keep(int[] nodes) {
-        if (pendingPaths == null) {
-            gather(0, nodes);
-            return;
+        if (pendingPaths != null) {
+            int last = nodes[nodes.length - 1];
+            append(present, pendingPaths.rowOf()[last], length + pendingNodes, length, consecutive(pendingPaths.colOf()[last] + 1));
+            pendingPaths = null;
+        } else if (treePending) {
+            append(scratch, 0, slots + pendingNodes, slots, nodes);
+        } else {
+            append(present, 0, pendingNodes, 0, nodes);
         }
-        int last = nodes[nodes.length - 1];
-        int[] rows = java.util.stream.IntStream.rangeClosed(0, pendingPaths.colOf()[last]).toArray();
-        gather(pendingPaths.rowOf()[last], rows);
-        pendingPaths = null;
+        pendingNodes = 0;
     }
 
-    /** Copies the past and {@code rows} of batch row {@code b} of the last pass from scratch into the cache. */
-    private void gather(int b, int[] nodes) {
-        int from = length + pending;
-        int to = length + nodes.length;
-        int rowLength = headDim;
-        for (int i = 0; i < 2 * layers; i++) {
-            FloatBuffer src = scratch[i];
-            FloatBuffer dst = cache[i];
-            for (int h = 0; h < heads; h++) {
-                int srcHead = (b * heads + h) * from * headDim;
-                int dstHead = h * to * headDim;
-                dst.put(dstHead, src, srcHead, length * headDim);
-                for (int j = 0; j < nodes.length; j++) {
-                    dst.put(dstHead + (length + j) * headDim, src, srcHead + (length + nodes[j]) * headDim, rowLength);
+    /**
+     * Copies {@code rows} (relative to {@code firstRow}) of batch row {@code b} of a present output laid out
+     * [B, H, rowsPerHead, D] into the next free slots.
+     */
+    private void append(FloatBuffer[] from, int b, int rowsPerHead, int firstRow, int[] rows) {
+        ensureSlots(length + rows.length);
+        boolean contiguous = rows[rows.length - 1] - rows[0] == rows.length - 1;
+        for (int i = 0; i < 2 * shape.layers(); i++) {
+            FloatBuffer to = workspace.cache(i);
+            for (int h = 0; h < shape.heads(); h++) {
+                int src = ((b * shape.heads() + h) * rowsPerHead + firstRow) * shape.headDim();
+                int dst = (h * slots + length) * shape.headDim();
+                if (contiguous) {
+                    to.put(dst, from[i], src + rows[0] * shape.headDim(), rows.length * shape.headDim());
+                    continue;
+                }
+                for (int j = 0; j < rows.length; j++) {
+                    to.put(dst + j * shape.headDim(), from[i], src + rows[j] * shape.headDim(), shape.headDim());
                 }
             }
         }
-        length = to;
-        pending = 0;
+        length += rows.length;
     }
 
-    /** Gives every buffer back to the pool; the cache is unusable afterwards. */
+    /** Gives every buffer back to its pool; the cache is unusable afterwards. */
     @Override
     public void close() {
-        for (FloatBuffer[] buffers : List.of(cache, scratch, batchPast == null ? new FloatBuffer[0] : batchPast)) {
+        for (FloatBuffer[] buffers : List.of(compactPast, present)) {
             for (int i = 0; i < buffers.length; i++) {
                 pool.give(buffers[i]);
                 buffers[i] = null;
             }
         }
-        for (FloatBuffer staged : new FloatBuffer[] {embedsStage, maskStage, logitsStage, hiddenStage, draftStage}) {
+        for (FloatBuffer staged : new FloatBuffer[] {embedsStage, logitsStage, hiddenStage, draftStage}) {
             pool.give(staged);
         }
-        embedsStage = maskStage = logitsStage = hiddenStage = draftStage = null;
+        embedsStage = logitsStage = hiddenStage = draftStage = null;
+        workspaces.give(workspace);
     }
 
     /**

@@ -24,14 +24,22 @@ public final class TreeMask {
 
     /** As {@link #tree(DraftTree, int)}, written into the first S * (P + S) entries of a reused array. */
     public static void tree(DraftTree tree, int past, float[] mask) {
+        tree(tree, past, past, mask);
+    }
+
+    /**
+     * For a past of {@code slots} cached positions of which only the first {@code filled} hold entries (the rest are
+     * hidden): [S, slots + S] into the first entries of a reused array.
+     */
+    public static void tree(DraftTree tree, int filled, int slots, float[] mask) {
         int s = tree.size();
-        int width = past + s;
+        int width = slots + s;
         for (int q = 0; q < s; q++) {
             int row = q * width;
-            Arrays.fill(mask, row, row + past, 0f);
-            Arrays.fill(mask, row + past, row + width, MASKED);
+            Arrays.fill(mask, row, row + filled, 0f);
+            Arrays.fill(mask, row + filled, row + width, MASKED);
             for (int n = q; n >= 0; n = tree.parents()[n]) {
-                mask[row + past + n] = 0f;
+                mask[row + slots + n] = 0f;
             }
         }
     }

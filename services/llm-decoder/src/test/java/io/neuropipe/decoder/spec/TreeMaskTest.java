@@ -28,6 +28,21 @@ class TreeMaskTest {
     }
 
     @Test
+    void unfilledSlotsOfAFixedPastAreHiddenFromEveryNode() {
+        float[] mask = new float[5 * 9];
+        java.util.Arrays.fill(mask, 7f);
+        TreeMask.tree(handBuilt(), 2, 4, mask);
+        float[] expected = {
+            0, 0, M, M, 0, M, M, M, M,
+            0, 0, M, M, 0, 0, M, M, M,
+            0, 0, M, M, 0, M, 0, M, M,
+            0, 0, M, M, 0, 0, M, 0, M,
+            0, 0, M, M, 0, 0, M, 0, 0,
+        };
+        assertThat(mask).containsExactly(expected);
+    }
+
+    @Test
     void aChainIsCausal() {
         DraftTree chain = DraftTree.chain(7, new int[] {8, 9});
         assertThat(TreeMask.tree(chain, 1)).containsExactly(TreeMask.causal(3, 1));
