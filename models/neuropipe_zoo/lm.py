@@ -210,7 +210,9 @@ def train_texts(data, n_extra):
     return own + extra
 
 
-def train(minutes, seed=0, bs=32, lr=1.5e-3, colour_swap=0.5):
+def train(minutes, seed=0, bs=32, lr=1.5e-3, colour_swap=0.5, restart=False):
+    """restart: keep the checkpoint's weights but start a new run (fresh optimizer and schedule over `minutes`);
+    the finished run's steps and wall time are kept as the checkpoint's `init`."""
     torch = C.setup_torch(1)
     torch.manual_seed(seed)
     log = C.log_to(os.path.join(C.CACHE, "lm.log"))
@@ -221,13 +223,17 @@ def train(minutes, seed=0, bs=32, lr=1.5e-3, colour_swap=0.5):
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     cp = C.ckpt_path("lm")
     step, wall, init = 0, 0.0, None
+    args = {"minutes": minutes, "lr": lr, "colour_swap": colour_swap, "restart": restart}
     if os.path.exists(cp):
         ck = torch.load(cp, map_location="cpu")
         model.load_state_dict(ck["model"]); step, wall = ck["step"], ck["wall"]
-        if ck.get("opt") is not None:
-            opt.load_state_dict(ck["opt"])
         init = ck.get("init")
-        log(f"resumed at step {step}" + (f" (initialised from {init['steps']} steps of lm/1)" if init else ""))
+        if restart:
+            init = {"steps": step, "wall_seconds": int(wall), "colour_swap": ck.get("colour_swap", 0.0), "init": init}
+            step, wall = 0, 0.0
+        elif ck.get("opt") is not None:
+            opt.load_state_dict(ck["opt"])
+        log(f"resumed at step {step}" + (f" (initialised from a run of {init['steps']} steps)" if init else ""))
     log(f"params {sum(p.numel() for p in model.lm.parameters())} lm")
     rng = np.random.default_rng(seed + step)
     swap = ColourSwap(tok, colour_swap, rng) if colour_swap > 0 else None
@@ -262,10 +268,10 @@ def train(minutes, seed=0, bs=32, lr=1.5e-3, colour_swap=0.5):
             log(f"step {step} loss {avg:.4f} t {wall + timer():.0f}s")
         if timer() - last > 120:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "wall": wall + timer(), "init": init,
-                        "colour_swap": colour_swap}, cp)
+                        "colour_swap": colour_swap, "args": args}, cp)
             last = timer()
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "wall": wall + timer(), "init": init,
-                "colour_swap": colour_swap}, cp)
+                "colour_swap": colour_swap, "args": args}, cp)
     log(f"saved step {step}")
 
 
@@ -322,8 +328,8 @@ def from_onnx():
 
 
 def init_from_onnx():
-    """Writes $CACHE/lm.pt from the exported lm/1 family (fresh optimizer, step 0 of a new schedule), so `train`
-    fine-tunes the shipped model; the card's training provenance is kept as `init`."""
+    """Writes $CACHE/lm.pt from the exported lm/1 family when the training checkpoint is lost (weights, step and
+    wall time from the card, no optimizer state), so `train --restart` can continue the shipped model."""
     import yaml
     C.setup_torch(1)
     cp = C.ckpt_path("lm")
@@ -331,10 +337,27 @@ def init_from_onnx():
     model, worst = from_onnx()
     with open(os.path.join(C.REPO, "lm", "1", "model.yaml")) as fh:
         prov = yaml.safe_load(fh)["provenance"]
-    init = {k: prov[k] for k in ("command", "wall_seconds", "steps", "objective", "trained_at") if k in prov}
-    init.update(prov.get("init", {}) and {"init": prov["init"]})
-    torch.save({"model": model.state_dict(), "opt": None, "step": 0, "wall": 0.0, "init": init}, cp)
-    print(f"torch vs onnxruntime max abs diff {worst:.2e}; wrote {cp} (init: {init.get('steps')} steps, {init.get('wall_seconds')} s)")
+    torch.save({"model": model.state_dict(), "opt": None, "step": prov["steps"], "wall": float(prov["wall_seconds"]),
+                "init": prov.get("init"), "colour_swap": prov.get("colour_swap", 0.0)}, cp)
+    print(f"torch vs onnxruntime max abs diff {worst:.2e}; wrote {cp} (step {prov['steps']}, wall {prov['wall_seconds']} s)")
+
+
+def training_provenance(ck):
+    """The command line that reproduces a checkpoint (its run, after the runs it was restarted from) and the
+    total steps / wall seconds of those runs."""
+    runs, c = [], ck
+    while c:
+        runs.append(c)
+        c = c.get("init")
+    cmds, steps, wall = [], 0, 0
+    for r in reversed(runs):
+        a = r.get("args") or {"minutes": round(r.get("wall", r.get("wall_seconds", 0)) / 60), "lr": 1.5e-3,
+                              "colour_swap": r.get("colour_swap", 0.0), "restart": r is not runs[-1]}
+        cmds.append("python -m neuropipe_zoo.lm train" + (" --restart" if a["restart"] else "") + f" --minutes {a['minutes']:g}"
+                    + ("" if a["lr"] == 1.5e-3 else f" --lr {a['lr']:g}") + f" --colour-swap {a['colour_swap']:g}")
+        steps += r.get("step", r.get("steps", 0))
+        wall += r.get("wall", r.get("wall_seconds", 0))
+    return " && ".join(cmds + ["python -m neuropipe_zoo.lm export"]), steps, wall
 
 
 def load_model():
@@ -679,7 +702,7 @@ def train_heads(minutes, seed=0):
         step += 1
         if step % 50 == 0:
             log(f"step {step} loss {loss.item():.4f} t {t():.0f}s")
-    torch.save({"medusa": med.state_dict(), "hydra": hyd.state_dict(), "step": step, "wall": t()}, C.ckpt_path("heads"))
+    torch.save({"medusa": med.state_dict(), "hydra": hyd.state_dict(), "step": step, "wall": t(), "minutes": minutes}, C.ckpt_path("heads"))
     log(f"saved heads step {step}")
 
 
@@ -746,9 +769,10 @@ def export():
         dyn[n] = {0: "B", 2: "P"}
     for n in prnames:
         dyn[n] = {0: "B", 2: "PS"}
-    prov = C.provenance("lm.py", "python -m neuropipe_zoo.lm train --minutes 27 && python -m neuropipe_zoo.lm export",
-                        0, ck["wall"], steps=ck["step"], batch_size=32,
-                        objective="next-token CE on answers: captions + attribute QA after a vision prefix (random vision-token dropping 16..256 kept, grid-index positions) or a brain prefix (projected E, noisy image embeddings)")
+    command, steps, wall = training_provenance(ck)
+    prov = C.provenance("lm.py", command, 0, wall, steps=steps, batch_size=32, colour_swap=ck.get("colour_swap", 0.0),
+                        objective="next-token CE on answers: captions + attribute QA after a vision prefix (random vision-token dropping 16..256 kept, grid-index positions) or a brain prefix (projected E, noisy image embeddings); "
+                                  "colour_swap = probability of replacing each colour word of the teacher-forced input by another colour (targets stay true)")
     pre = {"bos_id": T.BOS, "eos_id": T.EOS, "pad_id": T.PAD, "num_layers": LAYERS, "num_heads": HEADS, "head_dim": HD,
            "hidden_size": D, "vocab_size": V, "intermediate_size": FF, "rope_theta": 10000.0, "rms_norm_eps": 1e-5,
            "max_position_embeddings": MAX_POS, "tokenizer": "tokenizer.json",
@@ -843,7 +867,7 @@ def export_heads(model, tok):
     hyd = Hydra(V); hyd.load_state_dict(hk["hydra"]); hyd.eval()
     gen = torch.Generator().manual_seed(1)
     h = torch.randn(1, D, generator=gen)
-    prov = C.provenance("lm.py", "python -m neuropipe_zoo.lm heads --minutes 4 && python -m neuropipe_zoo.lm export-heads",
+    prov = C.provenance("lm.py", f"python -m neuropipe_zoo.lm heads --minutes {hk.get('minutes', 6):g} && python -m neuropipe_zoo.lm export-heads",
                         0, hk["wall"], steps=hk["step"], objective="CE on ground-truth future tokens, frozen lm/1 last hidden states")
     dm = os.path.join(C.REPO, "medusa-heads", "1")
     C.export_onnx(med, (h,), os.path.join(dm, "model.onnx"), ["hidden_states"], ["medusa_logits"],
@@ -913,19 +937,60 @@ def verify(model, tok):
     return r
 
 
+def brain_caption_eval(embs, attrs, model=None, tok=None):
+    """Captions from a 128-d embedding prefix (brain-projector): image embeddings (upper bound) or decoded
+    EEG/fMRI embeddings; scored against the stimulus attributes."""
+    if model is None:
+        model, tok, _ = load_model()
+    caps = []
+    E = torch.from_numpy(np.asarray(embs, np.float32))
+    for i in range(0, len(E), 50):
+        caps += greedy(model, tok, "brain", None, E[i:i + 50], [T.CAPTION_PROMPT] * len(E[i:i + 50]))
+    r = caption_scores(caps, attrs)
+    r["examples"] = caps[:3]
+    return r
+
+
+def brain_captioning_onnx():
+    """The brain-projector card's held-out rows (as models/evaluate computes them from the training checkpoints),
+    with the EEG / fMRI embeddings from the exported eeg-encoder/1 and fmri-adapter-subj01/1 + fmri-translator/1,
+    so the LM family can be re-scored without the encoders' checkpoints."""
+    from . import eeg, fmri
+    C.setup_torch(1)
+    model, tok, _ = load_model()
+    d = ns.load(C.data_dir(0))
+    attrs = {k: v[:200] for k, v in d["test_attrs"].items()}
+    x = eeg.test_trials(C.data_dir(0), 0)
+    e_eeg = C.ort_session(os.path.join(C.REPO, "eeg-encoder", "1", "model.onnx")).run(
+        None, {"eeg": x.astype(np.float32), "subject": np.zeros(len(x), np.int64)})[0]
+    vox = fmri.pool(np.load(f"{C.data_dir(0)}/fmri_subj01_test.npy").mean(1))
+    hid = C.ort_session(os.path.join(C.REPO, "fmri-adapter-subj01", "1", "model.onnx")).run(None, {"voxels": vox})[0]
+    e_fmri = C.ort_session(os.path.join(C.REPO, "fmri-translator", "1", "model.onnx")).run(None, {"hidden": hid})[0]
+    return {"image_embedding": brain_caption_eval(eeg.image_targets(d, "test"), attrs, model, tok),
+            "eeg_sub-01_deep": brain_caption_eval(e_eeg, attrs, model, tok),
+            "fmri_subj01_deep": brain_caption_eval(e_fmri, attrs, model, tok)}
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["train", "heads", "export", "export-heads", "eval", "verify", "init-from-onnx"])
+    ap.add_argument("cmd", choices=["train", "heads", "export", "export-heads", "eval", "verify", "init-from-onnx", "brain-eval"])
+    ap.add_argument("--write-cards", action="store_true", help="brain-eval: write the rows into the brain-projector card")
     ap.add_argument("--minutes", type=float, default=25)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--restart", action="store_true", help="train: new run (optimizer, schedule) from the checkpoint's weights")
     ap.add_argument("--lr", type=float, default=1.5e-3, help="train: peak learning rate (cosine schedule over --minutes)")
     ap.add_argument("--colour-swap", type=float, default=0.5,
                     help="probability of replacing each colour word of the teacher-forced input by another colour")
     a = ap.parse_args()
     if a.cmd == "train":
-        train(a.minutes, a.seed, lr=a.lr, colour_swap=a.colour_swap)
+        train(a.minutes, a.seed, lr=a.lr, colour_swap=a.colour_swap, restart=a.restart)
     elif a.cmd == "init-from-onnx":
         init_from_onnx()
+    elif a.cmd == "brain-eval":
+        r = brain_captioning_onnx()
+        print(r)
+        if a.write_cards:
+            C.update_evaluation("brain-projector", 1, {"brain_captioning_heldout": r})
     elif a.cmd == "heads":
         train_heads(a.minutes, a.seed)
     elif a.cmd == "export":
@@ -940,17 +1005,3 @@ if __name__ == "__main__":
         verify(m, tok)
     else:
         print(evaluate())
-
-
-def brain_caption_eval(embs, attrs, model=None, tok=None):
-    """Captions from a 128-d embedding prefix (brain-projector): image embeddings (upper bound) or decoded
-    EEG/fMRI embeddings; scored against the stimulus attributes."""
-    if model is None:
-        model, tok, _ = load_model()
-    caps = []
-    E = torch.from_numpy(np.asarray(embs, np.float32))
-    for i in range(0, len(E), 50):
-        caps += greedy(model, tok, "brain", None, E[i:i + 50], [T.CAPTION_PROMPT] * len(E[i:i + 50]))
-    r = caption_scores(caps, attrs)
-    r["examples"] = caps[:3]
-    return r
