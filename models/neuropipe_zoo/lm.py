@@ -1,10 +1,13 @@
 """Small Llama (transformers LlamaForCausalLM) captioner / VQA model with vision-token and brain-embedding
 prefixes, its exports in the Optimum decoder layout, and Medusa / Hydra draft heads.
 
-python -m neuropipe_zoo.lm train --minutes 25        (LM + vision-projector + brain-projector; $CACHE/lm.pt)
+python -m neuropipe_zoo.lm train --minutes 27        (LM + vision-projector + brain-projector; $CACHE/lm.pt; --colour-swap P)
+python -m neuropipe_zoo.lm train --restart --minutes 12 --lr 1e-3   (a new run from the checkpoint's weights)
+python -m neuropipe_zoo.lm init-from-onnx            ($CACHE/lm.pt rebuilt from the exports when it is lost)
 python -m neuropipe_zoo.lm heads --minutes 6         (Medusa + Hydra heads on the frozen LM; $CACHE/heads.pt)
 python -m neuropipe_zoo.lm export                    (lm, lm-tree, lm-embed, lm-probe, projectors, heads)
 python -m neuropipe_zoo.lm eval
+python -m neuropipe_zoo.lm brain-eval [--write-cards]   (brain captioning through the exported EEG/fMRI encoders)
 """
 from __future__ import annotations
 
