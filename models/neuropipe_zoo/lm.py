@@ -225,18 +225,23 @@ def train(minutes, seed=0, bs=32, lr=1.5e-3, colour_swap=0.5, restart=False):
     model = VLM(tok.get_vocab_size())
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     cp = C.ckpt_path("lm")
-    step, wall, init = 0, 0.0, None
+    step, wall, init, kept = 0, 0.0, None, {}
     args = {"minutes": minutes, "lr": lr, "colour_swap": colour_swap, "restart": restart}
     if os.path.exists(cp):
         ck = torch.load(cp, map_location="cpu")
         model.load_state_dict(ck["model"]); step, wall = ck["step"], ck["wall"]
         init = ck.get("init")
         if restart:
-            init = {"steps": step, "wall_seconds": int(wall), "colour_swap": ck.get("colour_swap", 0.0), "init": init}
+            init = {k: v for k, v in ck.items() if k not in ("model", "opt")}
             step, wall = 0, 0.0
-        elif ck.get("opt") is not None:
-            opt.load_state_dict(ck["opt"])
-        log(f"resumed at step {step}" + (f" (initialised from a run of {init['steps']} steps)" if init else ""))
+        else:
+            kept = {k: ck[k] for k in ("command",) if k in ck}
+            if ck.get("args"):  # resuming: the run keeps its own flags (only --minutes may be extended)
+                args = {**ck["args"], "minutes": minutes}
+                lr, colour_swap = args["lr"], args["colour_swap"]
+            if ck.get("opt") is not None:
+                opt.load_state_dict(ck["opt"])
+        log(f"resumed at step {step}" + (f" (restarted from a run of {init.get('step', init.get('steps'))} steps)" if init else ""))
     log(f"params {sum(p.numel() for p in model.lm.parameters())} lm")
     rng = np.random.default_rng(seed + step)
     swap = ColourSwap(tok, colour_swap, rng) if colour_swap > 0 else None
@@ -271,10 +276,10 @@ def train(minutes, seed=0, bs=32, lr=1.5e-3, colour_swap=0.5, restart=False):
             log(f"step {step} loss {avg:.4f} t {wall + timer():.0f}s")
         if timer() - last > 120:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "wall": wall + timer(), "init": init,
-                        "colour_swap": colour_swap, "args": args}, cp)
+                        "colour_swap": colour_swap, "args": args, **kept}, cp)
             last = timer()
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "wall": wall + timer(), "init": init,
-                "colour_swap": colour_swap, "args": args}, cp)
+                "colour_swap": colour_swap, "args": args, **kept}, cp)
     log(f"saved step {step}")
 
 
@@ -341,7 +346,8 @@ def init_from_onnx():
     with open(os.path.join(C.REPO, "lm", "1", "model.yaml")) as fh:
         prov = yaml.safe_load(fh)["provenance"]
     torch.save({"model": model.state_dict(), "opt": None, "step": prov["steps"], "wall": float(prov["wall_seconds"]),
-                "init": prov.get("init"), "colour_swap": prov.get("colour_swap", 0.0)}, cp)
+                "command": prov["command"].removesuffix(" && python -m neuropipe_zoo.lm export"),
+                "colour_swap": prov.get("colour_swap", 0.0)}, cp)
     print(f"torch vs onnxruntime max abs diff {worst:.2e}; wrote {cp} (step {prov['steps']}, wall {prov['wall_seconds']} s)")
 
 
@@ -351,15 +357,18 @@ def training_provenance(ck):
     runs, c = [], ck
     while c:
         runs.append(c)
-        c = c.get("init")
+        c = None if c.get("command") else c.get("init")  # a checkpoint rebuilt from a card carries the card's command
     cmds, steps, wall = [], 0, 0
     for r in reversed(runs):
+        steps += r.get("step", r.get("steps", 0))
+        wall += r.get("wall", r.get("wall_seconds", 0))
+        if r.get("command"):
+            cmds.append(r["command"])
+            continue
         a = r.get("args") or {"minutes": round(r.get("wall", r.get("wall_seconds", 0)) / 60), "lr": 1.5e-3,
                               "colour_swap": r.get("colour_swap", 0.0), "restart": r is not runs[-1]}
         cmds.append("python -m neuropipe_zoo.lm train" + (" --restart" if a["restart"] else "") + f" --minutes {a['minutes']:g}"
                     + ("" if a["lr"] == 1.5e-3 else f" --lr {a['lr']:g}") + f" --colour-swap {a['colour_swap']:g}")
-        steps += r.get("step", r.get("steps", 0))
-        wall += r.get("wall", r.get("wall_seconds", 0))
     return " && ".join(cmds + ["python -m neuropipe_zoo.lm export"]), steps, wall
 
 

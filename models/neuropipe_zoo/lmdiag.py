@@ -84,7 +84,7 @@ def forced(n=200):
                 logits = model.lm(inputs_embeds=emb, attention_mask=am, position_ids=pos).logits
                 for b in range(len(answers)):
                     colour_at = int(am[b].sum()) - 2  # the answer ends "<colour> </s>"
-                    hits += int(logits[b, colour_at, shape_ids].argmax()) == a["shape"][i + b]
+                    hits += int(int(logits[b, colour_at, shape_ids].argmax()) == a["shape"][i + b])
             r[f"{split}_{mode}_colour_word"] = round(hits / n, 3)
     print(r)
     return r
