@@ -1,10 +1,13 @@
 """Small Llama (transformers LlamaForCausalLM) captioner / VQA model with vision-token and brain-embedding
 prefixes, its exports in the Optimum decoder layout, and Medusa / Hydra draft heads.
 
-python -m neuropipe_zoo.lm train --minutes 25        (LM + vision-projector + brain-projector; $CACHE/lm.pt)
+python -m neuropipe_zoo.lm train --minutes 27        (LM + vision-projector + brain-projector; $CACHE/lm.pt; --colour-swap P)
+python -m neuropipe_zoo.lm train --restart --minutes 12 --lr 1e-3   (a new run from the checkpoint's weights)
+python -m neuropipe_zoo.lm init-from-onnx            ($CACHE/lm.pt rebuilt from the exports when it is lost)
 python -m neuropipe_zoo.lm heads --minutes 6         (Medusa + Hydra heads on the frozen LM; $CACHE/heads.pt)
 python -m neuropipe_zoo.lm export                    (lm, lm-tree, lm-embed, lm-probe, projectors, heads)
 python -m neuropipe_zoo.lm eval
+python -m neuropipe_zoo.lm brain-eval [--write-cards]   (brain captioning through the exported EEG/fMRI encoders)
 """
 from __future__ import annotations
 
@@ -79,15 +82,44 @@ def text_items(entry, rng, p_caption=0.5):
     return T.qa_prompt(q), a
 
 
-def build_batch(model, tok, prefix, prefix_pos, prompts, answers):
+class ColourSwap:
+    """Teacher-forcing input corruption: each colour word of the INPUT text is replaced, with probability p,
+    by another colour; the targets stay true. The caption grammar puts the colour right before the shape
+    ("a small orange circle"), so without this the LM predicts the shape from a colour->shape prior of the
+    previous word, which names a seen shape for every unseen (shape, colour) pair; with it, the shape has to
+    come from the prefix. Colours in the prompt are swapped only where `prompt_too` (a question whose colour
+    does not pick one of two shapes)."""
+
+    def __init__(self, tok, p, rng):
+        self.ids = np.array([tok.token_to_id("\u2581" + c) for c in ns.COLOURS])
+        assert (self.ids != None).all(), "every colour must be one token"
+        self.members = set(self.ids.tolist())
+        self.p = p
+        self.rng = rng
+
+    def __call__(self, prompt_ids, answer_ids, prompt_too):
+        seq = list(prompt_ids) + list(answer_ids)
+        for j in range(0 if prompt_too else len(prompt_ids), len(seq)):
+            if seq[j] in self.members and self.rng.random() < self.p:
+                seq[j] = int(self.rng.choice(self.ids[self.ids != seq[j]]))
+        return seq
+
+
+def swappable_prompt(entry, prompt):
+    """True when swapping the colour word of `prompt` keeps the question answerable (one shape in the image)."""
+    return prompt == T.CAPTION_PROMPT or entry.get("n_shapes", 2) == 1
+
+
+def build_batch(model, tok, prefix, prefix_pos, prompts, answers, corrupt=None, prompt_too=None):
     """prefix [B,P,D] embeds (already projected), prefix_pos [B,P]; text = <s> prompt answer </s>.
+    corrupt (e.g. ColourSwap) rewrites the input tokens only; prompt_too [B] says where it may touch the prompt.
     Returns inputs_embeds, position_ids, attention_mask, labels (-100 outside the answer)."""
     B, P = prefix.shape[:2]
     seqs, lab = [], []
-    for p, a in zip(prompts, answers):
+    for i, (p, a) in enumerate(zip(prompts, answers)):
         pi = T.encode(tok, p, bos=True)
         ai = T.encode(tok, a, bos=False, eos=True) if a is not None else []
-        seqs.append(pi + ai)
+        seqs.append(corrupt(pi, ai, bool(prompt_too[i])) if corrupt else pi + ai)
         lab.append([-100] * len(pi) + ai)
     L = max(len(s) for s in seqs)
     ids = torch.full((B, L), T.PAD, dtype=torch.long)
@@ -125,25 +157,26 @@ def forward_loss(model, emb, pos, am, labels):
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1), ignore_index=-100)
 
 
-def make_inputs(model, tok, kind, patches, embs, prompts, answers, keep, rng):
+def make_inputs(model, tok, kind, patches, embs, prompts, answers, keep, rng, corrupt=None, prompt_too=None):
     B = len(prompts)
     if kind == "vision":
         pre, idx = vision_prefix(model, patches, keep, rng)
         pos = idx
         # text starts at N_VIS regardless of how many vision tokens were kept
-        emb, p2, am, lab = build_batch(model, tok, pre, torch.full_like(pos[:, :1], N_VIS - 1).expand(-1, pos.shape[1]), prompts, answers)
+        emb, p2, am, lab = build_batch(model, tok, pre, torch.full_like(pos[:, :1], N_VIS - 1).expand(-1, pos.shape[1]), prompts,
+                                       answers, corrupt, prompt_too)
         p2[:, :pos.shape[1]] = pos
         return emb, p2, am, lab
     pre = model.brain(embs)
     pos = torch.arange(PB)[None].expand(B, -1)
-    return build_batch(model, tok, pre, pos, prompts, answers)
+    return build_batch(model, tok, pre, pos, prompts, answers, corrupt, prompt_too)
 
 
 def patch_cache(split_name, imgs):
     p = os.path.join(C.CACHE, f"patches_{split_name}.npy")
-    if os.path.exists(p) and os.path.getmtime(p) > os.path.getmtime(C.ckpt_path("clip")):
-        return np.load(p, mmap_mode="r")
     from . import clip
+    if os.path.exists(p) and os.path.getmtime(p) > clip.embeddings_mtime():
+        return np.load(p, mmap_mode="r")
     m, _ = clip.load_model()
     out = np.zeros((len(imgs), N_VIS, DV), np.float16)
     with torch.no_grad():
@@ -156,19 +189,33 @@ def patch_cache(split_name, imgs):
 
 def train_data():
     from . import clip
-    data = ns.load(C.ensure_data(0))
-    ex = np.load(os.path.join(C.CACHE, "clip_extra_seed11.npz"))
-    imgs = np.concatenate([data["train_images"], ex["images"]])
-    # text entries for the extra set are regenerated deterministically (same seed -> same attributes)
-    _, ex_attrs = ns.make_stimuli(len(ex["images"]), 11, "exclude")
-    texts = data["train_text"] + [{"caption": a["caption"], "qa": a["qa"]} for a in ex_attrs]
-    patches = np.asarray(patch_cache("train24k", imgs))
     from .unet import training_set
-    _, emb = training_set()
-    return patches, emb, texts
+    data = ns.load(C.ensure_data(0))
+    ex = clip.extra_set()
+    _, emb = training_set()  # first: one image-encoder pass also caches the patch tokens of the same 24k images
+    imgs = np.concatenate([data["train_images"], ex["images"]])
+    patches = np.asarray(patch_cache("train24k", imgs))
+    return patches, emb, train_texts(data, len(ex["images"]))
 
 
-def train(minutes, seed=0, bs=32, lr=1.5e-3):
+def train_texts(data, n_extra):
+    """Caption/QA entries (+ n_shapes) of the 8k train split and the CLIP extra set; the extra set's text is
+    regenerated deterministically (same seed -> same attributes) once and cached."""
+    import json
+    p = os.path.join(C.CACHE, f"lm_texts_extra_seed11_{n_extra}.json")
+    if not os.path.exists(p):
+        _, ex_attrs = ns.make_stimuli(n_extra, 11, "exclude")
+        with open(p, "w") as fh:
+            json.dump([{"caption": a["caption"], "qa": a["qa"], "n_shapes": a["n_shapes"]} for a in ex_attrs], fh)
+    with open(p) as fh:
+        extra = json.load(fh)
+    own = [{**t, "n_shapes": int(k)} for t, k in zip(data["train_text"], data["train_attrs"]["n_shapes"])]
+    return own + extra
+
+
+def train(minutes, seed=0, bs=32, lr=1.5e-3, colour_swap=0.5, restart=False):
+    """restart: keep the checkpoint's weights but start a new run (fresh optimizer and schedule over `minutes`);
+    the finished run's steps and wall time are kept as the checkpoint's `init`."""
     torch = C.setup_torch(1)
     torch.manual_seed(seed)
     log = C.log_to(os.path.join(C.CACHE, "lm.log"))
@@ -178,13 +225,27 @@ def train(minutes, seed=0, bs=32, lr=1.5e-3):
     model = VLM(tok.get_vocab_size())
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     cp = C.ckpt_path("lm")
-    step, wall = 0, 0.0
+    step, wall, init, kept = 0, 0.0, None, {}
+    args = {"minutes": minutes, "lr": lr, "colour_swap": colour_swap, "restart": restart}
     if os.path.exists(cp):
         ck = torch.load(cp, map_location="cpu")
-        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); step, wall = ck["step"], ck["wall"]
-        log(f"resumed at step {step}")
+        model.load_state_dict(ck["model"]); step, wall = ck["step"], ck["wall"]
+        init = ck.get("init")
+        if restart:
+            init = {k: v for k, v in ck.items() if k not in ("model", "opt")}
+            step, wall = 0, 0.0
+        else:
+            kept = {k: ck[k] for k in ("command",) if k in ck}
+            if ck.get("args"):  # resuming: the run keeps its own flags (only --minutes may be extended)
+                args = {**ck["args"], "minutes": minutes}
+                lr, colour_swap = args["lr"], args["colour_swap"]
+            if ck.get("opt") is not None:
+                opt.load_state_dict(ck["opt"])
+        log(f"resumed at step {step}" + (f" (restarted from a run of {init.get('step', init.get('steps'))} steps)" if init else ""))
     log(f"params {sum(p.numel() for p in model.lm.parameters())} lm")
     rng = np.random.default_rng(seed + step)
+    swap = ColourSwap(tok, colour_swap, rng) if colour_swap > 0 else None
+    log(f"colour swap p {colour_swap}")
     timer = C.Timer()
     last = timer()
     avg = None
@@ -200,7 +261,8 @@ def train(minutes, seed=0, bs=32, lr=1.5e-3):
         if kind == "brain":  # noisy embeddings so decoded brain embeddings (imperfect) still caption
             sig = torch.from_numpy(rng.uniform(0, 0.08, (bs, 1)).astype(np.float32))
             e = F.normalize(e + sig * torch.randn_like(e), dim=-1)
-        emb_, pos, am, lab = make_inputs(model, tok, kind, P, e, prompts, answers, keep, rng)
+        emb_, pos, am, lab = make_inputs(model, tok, kind, P, e, prompts, answers, keep, rng, swap,
+                                         [swappable_prompt(texts[i], q) for i, q in zip(idx, prompts)])
         prog = min((wall + timer()) / (minutes * 60), 1.0)
         for g in opt.param_groups:
             g["lr"] = lr * min(1.0, (step + 1) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * prog)))
@@ -213,10 +275,101 @@ def train(minutes, seed=0, bs=32, lr=1.5e-3):
         if step % 50 == 0:
             log(f"step {step} loss {avg:.4f} t {wall + timer():.0f}s")
         if timer() - last > 120:
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "wall": wall + timer()}, cp)
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "wall": wall + timer(), "init": init,
+                        "colour_swap": colour_swap, "args": args, **kept}, cp)
             last = timer()
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "wall": wall + timer()}, cp)
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "wall": wall + timer(), "init": init,
+                "colour_swap": colour_swap, "args": args, **kept}, cp)
     log(f"saved step {step}")
+
+
+def from_onnx():
+    """Rebuilds the VLM's weights from the exported lm/1 (+ lm-embed/1, vision-projector/1, brain-projector/1).
+    The decoder's Linear weights are anonymous transposed MatMul constants in the graph; they are taken in the
+    order the graph uses them (per layer q, k, v, o, gate, up, down; then lm_head) and checked by running the
+    rebuilt model against onnxruntime."""
+    import onnx
+    from onnx import numpy_helper
+
+    def inits(name):
+        m = onnx.load(os.path.join(C.REPO, name, "1", "model.onnx"))
+        w = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in m.graph.initializer}
+        order = []
+        for nd in m.graph.node:
+            order += [i for i in nd.input if i.startswith("onnx::MatMul") and i in w and i not in order]
+        return w, [w[i].T.contiguous() for i in order]
+
+    tok = T.load_tokenizer()
+    model = VLM(tok.get_vocab_size())
+    sd = {}
+    w, mats = inits("lm")
+    assert len(mats) == 7 * LAYERS + 1, len(mats)
+    for i in range(LAYERS):
+        for j, n in enumerate(["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+                               "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]):
+            sd[f"lm.model.layers.{i}.{n}.weight"] = mats[7 * i + j]
+        for n in ("input_layernorm", "post_attention_layernorm"):
+            sd[f"lm.model.layers.{i}.{n}.weight"] = w[f"m.layers.{i}.{n}.weight"]
+    sd["lm.model.norm.weight"] = w["m.norm.weight"]
+    sd["lm.lm_head.weight"] = mats[-1]
+    sd["lm.model.embed_tokens.weight"] = inits("lm-embed")[0]["e.weight"]
+    w, mats = inits("vision-projector")
+    sd.update({"vis.net.0.weight": mats[0], "vis.net.0.bias": w["net.0.bias"], "vis.net.2.weight": mats[1], "vis.net.2.bias": w["net.2.bias"]})
+    w, _ = inits("brain-projector")
+    sd.update({f"brain.{k}": v for k, v in w.items()})
+    missing = set(model.state_dict()) - set(sd)
+    assert all("rotary" in k for k in missing), missing
+    model.load_state_dict(sd, strict=False)
+    model.eval()
+    with torch.no_grad():
+        P = torch.randn(1, N_VIS, DV, generator=torch.Generator().manual_seed(3))
+        emb, pos, _, _ = make_inputs(model, tok, "vision", P, None, [T.CAPTION_PROMPT], ["a small red circle on the left"], N_VIS,
+                                     np.random.default_rng(0))
+        ref = model.lm(inputs_embeds=emb, position_ids=pos).logits[0].numpy()
+        empty = {f"past_key_values.{i}.{kv}": np.zeros((1, HEADS, 0, HD), np.float32) for i in range(LAYERS) for kv in ("key", "value")}
+        got = C.ort_session(os.path.join(C.REPO, "lm", "1", "model.onnx")).run(["logits"], {
+            "inputs_embeds": emb.numpy(), "attention_mask": np.ones((1, emb.shape[1]), np.int64), "position_ids": pos.numpy(), **empty})[0][0]
+        vis = C.ort_session(os.path.join(C.REPO, "vision-projector", "1", "model.onnx")).run(None, {"patch_tokens": P.numpy()})[0]
+    worst = max(float(np.abs(got - ref).max()), float(np.abs(vis - model.vis(P).detach().numpy()).max()))
+    assert worst < 1e-3, worst
+    return model, worst
+
+
+def init_from_onnx():
+    """Writes $CACHE/lm.pt from the exported lm/1 family when the training checkpoint is lost (weights, step and
+    wall time from the card, no optimizer state), so `train --restart` can continue the shipped model."""
+    import yaml
+    C.setup_torch(1)
+    cp = C.ckpt_path("lm")
+    assert not os.path.exists(cp), f"{cp} exists; it would be overwritten"
+    model, worst = from_onnx()
+    with open(os.path.join(C.REPO, "lm", "1", "model.yaml")) as fh:
+        prov = yaml.safe_load(fh)["provenance"]
+    torch.save({"model": model.state_dict(), "opt": None, "step": prov["steps"], "wall": float(prov["wall_seconds"]),
+                "command": prov["command"].removesuffix(" && python -m neuropipe_zoo.lm export"),
+                "colour_swap": prov.get("colour_swap", 0.0)}, cp)
+    print(f"torch vs onnxruntime max abs diff {worst:.2e}; wrote {cp} (step {prov['steps']}, wall {prov['wall_seconds']} s)")
+
+
+def training_provenance(ck):
+    """The command line that reproduces a checkpoint (its run, after the runs it was restarted from) and the
+    total steps / wall seconds of those runs."""
+    runs, c = [], ck
+    while c:
+        runs.append(c)
+        c = None if c.get("command") else c.get("init")  # a checkpoint rebuilt from a card carries the card's command
+    cmds, steps, wall = [], 0, 0
+    for r in reversed(runs):
+        steps += r.get("step", r.get("steps", 0))
+        wall += r.get("wall", r.get("wall_seconds", 0))
+        if r.get("command"):
+            cmds.append(r["command"])
+            continue
+        a = r.get("args") or {"minutes": round(r.get("wall", r.get("wall_seconds", 0)) / 60), "lr": 1.5e-3,
+                              "colour_swap": r.get("colour_swap", 0.0), "restart": r is not runs[-1]}
+        cmds.append("python -m neuropipe_zoo.lm train" + (" --restart" if a["restart"] else "") + f" --minutes {a['minutes']:g}"
+                    + ("" if a["lr"] == 1.5e-3 else f" --lr {a['lr']:g}") + f" --colour-swap {a['colour_swap']:g}")
+    return " && ".join(cmds + ["python -m neuropipe_zoo.lm export"]), steps, wall
 
 
 def load_model():
@@ -561,7 +714,7 @@ def train_heads(minutes, seed=0):
         step += 1
         if step % 50 == 0:
             log(f"step {step} loss {loss.item():.4f} t {t():.0f}s")
-    torch.save({"medusa": med.state_dict(), "hydra": hyd.state_dict(), "step": step, "wall": t()}, C.ckpt_path("heads"))
+    torch.save({"medusa": med.state_dict(), "hydra": hyd.state_dict(), "step": step, "wall": t(), "minutes": minutes}, C.ckpt_path("heads"))
     log(f"saved heads step {step}")
 
 
@@ -628,9 +781,10 @@ def export():
         dyn[n] = {0: "B", 2: "P"}
     for n in prnames:
         dyn[n] = {0: "B", 2: "PS"}
-    prov = C.provenance("lm.py", "python -m neuropipe_zoo.lm train --minutes 27 && python -m neuropipe_zoo.lm export",
-                        0, ck["wall"], steps=ck["step"], batch_size=32,
-                        objective="next-token CE on answers: captions + attribute QA after a vision prefix (random vision-token dropping 16..256 kept, grid-index positions) or a brain prefix (projected E, noisy image embeddings)")
+    command, steps, wall = training_provenance(ck)
+    prov = C.provenance("lm.py", command, 0, wall, steps=steps, batch_size=32, colour_swap=ck.get("colour_swap", 0.0),
+                        objective="next-token CE on answers: captions + attribute QA after a vision prefix (random vision-token dropping 16..256 kept, grid-index positions) or a brain prefix (projected E, noisy image embeddings); "
+                                  "colour_swap = probability of replacing each colour word of the teacher-forced input by another colour (targets stay true)")
     pre = {"bos_id": T.BOS, "eos_id": T.EOS, "pad_id": T.PAD, "num_layers": LAYERS, "num_heads": HEADS, "head_dim": HD,
            "hidden_size": D, "vocab_size": V, "intermediate_size": FF, "rope_theta": 10000.0, "rms_norm_eps": 1e-5,
            "max_position_embeddings": MAX_POS, "tokenizer": "tokenizer.json",
@@ -725,7 +879,7 @@ def export_heads(model, tok):
     hyd = Hydra(V); hyd.load_state_dict(hk["hydra"]); hyd.eval()
     gen = torch.Generator().manual_seed(1)
     h = torch.randn(1, D, generator=gen)
-    prov = C.provenance("lm.py", "python -m neuropipe_zoo.lm heads --minutes 4 && python -m neuropipe_zoo.lm export-heads",
+    prov = C.provenance("lm.py", f"python -m neuropipe_zoo.lm heads --minutes {hk.get('minutes', 6):g} && python -m neuropipe_zoo.lm export-heads",
                         0, hk["wall"], steps=hk["step"], objective="CE on ground-truth future tokens, frozen lm/1 last hidden states")
     dm = os.path.join(C.REPO, "medusa-heads", "1")
     C.export_onnx(med, (h,), os.path.join(dm, "model.onnx"), ["hidden_states"], ["medusa_logits"],
@@ -795,14 +949,60 @@ def verify(model, tok):
     return r
 
 
+def brain_caption_eval(embs, attrs, model=None, tok=None):
+    """Captions from a 128-d embedding prefix (brain-projector): image embeddings (upper bound) or decoded
+    EEG/fMRI embeddings; scored against the stimulus attributes."""
+    if model is None:
+        model, tok, _ = load_model()
+    caps = []
+    E = torch.from_numpy(np.asarray(embs, np.float32))
+    for i in range(0, len(E), 50):
+        caps += greedy(model, tok, "brain", None, E[i:i + 50], [T.CAPTION_PROMPT] * len(E[i:i + 50]))
+    r = caption_scores(caps, attrs)
+    r["examples"] = caps[:3]
+    return r
+
+
+def brain_captioning_onnx():
+    """The brain-projector card's held-out rows (as models/evaluate computes them from the training checkpoints),
+    with the EEG / fMRI embeddings from the exported eeg-encoder/1 and fmri-adapter-subj01/1 + fmri-translator/1,
+    so the LM family can be re-scored without the encoders' checkpoints."""
+    from . import eeg, fmri
+    C.setup_torch(1)
+    model, tok, _ = load_model()
+    d = ns.load(C.data_dir(0))
+    attrs = {k: v[:200] for k, v in d["test_attrs"].items()}
+    x = eeg.test_trials(C.data_dir(0), 0)
+    e_eeg = C.ort_session(os.path.join(C.REPO, "eeg-encoder", "1", "model.onnx")).run(
+        None, {"eeg": x.astype(np.float32), "subject": np.zeros(len(x), np.int64)})[0]
+    vox = fmri.pool(np.load(f"{C.data_dir(0)}/fmri_subj01_test.npy").mean(1))
+    hid = C.ort_session(os.path.join(C.REPO, "fmri-adapter-subj01", "1", "model.onnx")).run(None, {"voxels": vox})[0]
+    e_fmri = C.ort_session(os.path.join(C.REPO, "fmri-translator", "1", "model.onnx")).run(None, {"hidden": hid})[0]
+    return {"image_embedding": brain_caption_eval(eeg.image_targets(d, "test"), attrs, model, tok),
+            "eeg_sub-01_deep": brain_caption_eval(e_eeg, attrs, model, tok),
+            "fmri_subj01_deep": brain_caption_eval(e_fmri, attrs, model, tok)}
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["train", "heads", "export", "export-heads", "eval", "verify"])
+    ap.add_argument("cmd", choices=["train", "heads", "export", "export-heads", "eval", "verify", "init-from-onnx", "brain-eval"])
+    ap.add_argument("--write-cards", action="store_true", help="brain-eval: write the rows into the brain-projector card")
     ap.add_argument("--minutes", type=float, default=25)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--restart", action="store_true", help="train: new run (optimizer, schedule) from the checkpoint's weights")
+    ap.add_argument("--lr", type=float, default=1.5e-3, help="train: peak learning rate (cosine schedule over --minutes)")
+    ap.add_argument("--colour-swap", type=float, default=0.5,
+                    help="probability of replacing each colour word of the teacher-forced input by another colour")
     a = ap.parse_args()
     if a.cmd == "train":
-        train(a.minutes, a.seed)
+        train(a.minutes, a.seed, lr=a.lr, colour_swap=a.colour_swap, restart=a.restart)
+    elif a.cmd == "init-from-onnx":
+        init_from_onnx()
+    elif a.cmd == "brain-eval":
+        r = brain_captioning_onnx()
+        print(r)
+        if a.write_cards:
+            C.update_evaluation("brain-projector", 1, {"brain_captioning_heldout": r})
     elif a.cmd == "heads":
         train_heads(a.minutes, a.seed)
     elif a.cmd == "export":
@@ -817,17 +1017,3 @@ if __name__ == "__main__":
         verify(m, tok)
     else:
         print(evaluate())
-
-
-def brain_caption_eval(embs, attrs, model=None, tok=None):
-    """Captions from a 128-d embedding prefix (brain-projector): image embeddings (upper bound) or decoded
-    EEG/fMRI embeddings; scored against the stimulus attributes."""
-    if model is None:
-        model, tok, _ = load_model()
-    caps = []
-    E = torch.from_numpy(np.asarray(embs, np.float32))
-    for i in range(0, len(E), 50):
-        caps += greedy(model, tok, "brain", None, E[i:i + 50], [T.CAPTION_PROMPT] * len(E[i:i + 50]))
-    r = caption_scores(caps, attrs)
-    r["examples"] = caps[:3]
-    return r
