@@ -37,12 +37,17 @@ class SpeculativePositionLimitTest {
         SpeculationProperties props = SpeculationProperties.defaults();
         speculative = new SpeculativeGenerator(engine, models, props, List.of(new MedusaProposer(models, props),
             new HydraProposer(models, engine, props), new LookupProposer()), new SimpleMeterRegistry());
-        // the third sample image's vision prefix: after this prompt its caption names two shapes, longer than MAX_TOKENS
-        Prefix vision = ZooRequests.cases(models, engine, MAX_TOKENS, false, false).get(4).request().prefix();
+        // the first sample prefix whose caption after this prompt is longer than MAX_TOKENS (it names two shapes)
         long limit = (long) engine.card().preprocessingNumber("max_position_embeddings", 0);
-        int promptTokens = (int) (limit - vision.textStart() - MAX_TOKENS);
-        atTheLimit = new GenerationRequest(vision, repetitivePrompt(promptTokens), MAX_TOKENS, List.of(), new GreedySampler(), 1.0);
-        plain = new Generator(engine).generate(atTheLimit, delta -> { });
+        for (var sample : ZooRequests.cases(models, engine, MAX_TOKENS, false, false)) {
+            Prefix prefix = sample.request().prefix();
+            int promptTokens = (int) (limit - prefix.textStart() - MAX_TOKENS);
+            atTheLimit = new GenerationRequest(prefix, repetitivePrompt(promptTokens), MAX_TOKENS, List.of(), new GreedySampler(), 1.0);
+            plain = new Generator(engine).generate(atTheLimit, delta -> { });
+            if (plain.finishReason().equals("length")) {
+                return;
+            }
+        }
     }
 
     /** {@code <s>}, a captioned caption over and over (so the lookup proposer drafts long chains), then the caption prompt. */
