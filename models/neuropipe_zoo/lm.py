@@ -2,7 +2,7 @@
 prefixes, its exports in the Optimum decoder layout, and Medusa / Hydra draft heads.
 
 python -m neuropipe_zoo.lm train --minutes 27        (LM + vision-projector + brain-projector; $CACHE/lm.pt; --colour-swap P)
-python -m neuropipe_zoo.lm train --restart --minutes 12 --lr 1e-3   (a new run from the checkpoint's weights)
+python -m neuropipe_zoo.lm train --restart --minutes 12 --lr 1e-3 --colour-swap 0.5   (a new run from the checkpoint's weights)
 python -m neuropipe_zoo.lm init-from-onnx            ($CACHE/lm.pt rebuilt from the exports when it is lost)
 python -m neuropipe_zoo.lm heads --minutes 6         (Medusa + Hydra heads on the frozen LM; $CACHE/heads.pt)
 python -m neuropipe_zoo.lm export                    (lm, lm-tree, lm-embed, lm-probe, projectors, heads)
@@ -213,7 +213,7 @@ def train_texts(data, n_extra):
     return own + extra
 
 
-def train(minutes, seed=0, bs=32, lr=1.5e-3, colour_swap=0.5, restart=False):
+def train(minutes, seed=0, bs=32, lr=1.5e-3, colour_swap=0.0, restart=False):
     """restart: keep the checkpoint's weights but start a new run (fresh optimizer and schedule over `minutes`);
     the finished run's steps and wall time are kept as the checkpoint's `init`."""
     torch = C.setup_torch(1)
@@ -991,8 +991,9 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--restart", action="store_true", help="train: new run (optimizer, schedule) from the checkpoint's weights")
     ap.add_argument("--lr", type=float, default=1.5e-3, help="train: peak learning rate (cosine schedule over --minutes)")
-    ap.add_argument("--colour-swap", type=float, default=0.5,
-                    help="probability of replacing each colour word of the teacher-forced input by another colour")
+    ap.add_argument("--colour-swap", type=float, default=0.0,
+                    help="probability of replacing each colour word of the teacher-forced input by another colour "
+                         "(0.5 in the --restart stage; from scratch it stops the LM learning held-out shapes, see models/README.md)")
     a = ap.parse_args()
     if a.cmd == "train":
         train(a.minutes, a.seed, lr=a.lr, colour_swap=a.colour_swap, restart=a.restart)
